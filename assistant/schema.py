@@ -1,0 +1,126 @@
+"""Data shapes shared by ingestion, retrieval, the answer engine and every adapter (CLI, API, UI, evals)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SECTION_SEP = " > "
+
+
+class Chunk(BaseModel):
+    """One indexed passage of a document."""
+
+    id: str = Field(description="Stable id: hash of doc id + content; equal text in the same doc → equal id.")
+    doc_id: str
+    title: str
+    section: str = Field("", description="Section path, parts joined with ' > '.")
+    text: str = Field(description="Original text for display (not normalised).")
+    start: int = Field(ge=0, description="Character offset of the chunk in the document's original text.")
+    end: int = Field(ge=0)
+    ordinal: int = Field(0, ge=0, description="Position of the chunk in its document.")
+
+    def index_text(self) -> str:
+        """What the lexical index sees: title and section path prefixed to the text."""
+        head = self.title if not self.section else f"{self.title}{SECTION_SEP}{self.section}"
+        return f"{head}\n{self.text}"
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "ordinal": self.ordinal,
+        }
+
+    @classmethod
+    def from_store(cls, id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+        return cls(
+            id=id,
+            text=text,
+            doc_id=str(meta["doc_id"]),
+            title=str(meta.get("title", "")),
+            section=str(meta.get("section", "")),
+            start=int(meta.get("start", 0)),
+            end=int(meta.get("end", 0)),
+            ordinal=int(meta.get("ordinal", 0)),
+        )
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its scores."""
+
+    chunk: Chunk
+    score: float = Field(description="Final score (fused, or reranker score when reranking).")
+    ranks: dict[str, int] = Field(default_factory=dict, description="1-based rank per method, e.g. bm25, dense.")
+
+    @property
+    def doc(self) -> str:
+        return self.chunk.doc_id
+
+    def as_result(self) -> dict[str, Any]:
+        return {
+            "id": self.chunk.id,
+            "doc": self.chunk.doc_id,
+            "title": self.chunk.title,
+            "section": self.chunk.section,
+            "text": self.chunk.text,
+            "score": round(float(self.score), 6),
+        }
+
+
+class Citation(BaseModel):
+    marker: int = Field(description="The [n] number used in the answer text.")
+    chunk_id: str
+    doc: str
+    title: str = ""
+    section: str = ""
+    quote: str = Field(description="The cited passage text (or the sentence of it that supports the claim).")
+
+
+class ToolCallRecord(BaseModel):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    result: Any = None
+    ok: bool = True
+    error: str | None = None
+
+
+Backend = Literal["llm", "offline"]
+
+
+class Answer(BaseModel):
+    question: str
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    retrieved: list[Passage] = Field(default_factory=list)
+    backend: Backend = "offline"
+    refused: bool = False
+    uncited: bool = Field(False, description="True when the answer states facts without any valid citation.")
+    notice: str | None = Field(None, description="User-facing note, e.g. 'answered without the LLM'.")
+    standalone_query: str | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    partial: bool = Field(False, description="The stream broke off; text is what arrived.")
+    error: str | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        """The JSON shape returned by `koubo ask --json` and `POST /api/ask`."""
+        return {
+            "question": self.question,
+            "text": self.text,
+            "citations": [c.model_dump() for c in self.citations],
+            "tool_calls": [t.model_dump(mode="json") for t in self.tool_calls],
+            "retrieved": [p.as_result() for p in self.retrieved],
+            "backend": self.backend,
+            "refused": self.refused,
+            "uncited": self.uncited,
+            "notice": self.notice,
+            "standalone_query": self.standalone_query,
+            "timings_ms": self.timings_ms,
+            "partial": self.partial,
+            "error": self.error,
+        }

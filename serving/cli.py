@@ -1,0 +1,52 @@
+"""`koubo` console script: one subcommand per module in serving/commands/ (each exposes ``register``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from assistant.config import ConfigError
+
+# Subcommand modules, in the order `koubo --help` lists them. Each module defines
+# ``register(subparsers) -> None`` and sets ``func`` on its parser; imports of heavy parts stay inside ``func``.
+COMMANDS = ["ingest", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="koubo", description="Helpdesk assistant for METI generative-AI calls for proposals."
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"serving.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"serving.commands.{name}":
+                continue  # command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"設定エラー: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
