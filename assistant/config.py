@@ -118,3 +118,18 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one ConfigError that names the variables to fix."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err.get("loc", ())) or "settings"
+            var = f"KOUBO_{field.upper()}" if field != "settings" else "settings"
+            problems.append(f"{var}: {err.get('msg')}")
+        raise ConfigError("; ".join(problems)) from exc
