@@ -124,3 +124,33 @@ class Answer(BaseModel):
             "partial": self.partial,
             "error": self.error,
         }
+
+
+class StreamEvent(BaseModel):
+    """One step of a streamed answer, in order: status*, retrieved, (tool_call | status)*, token*, final.
+
+    ``final`` always comes last and carries the complete Answer (also after an error: then ``answer.partial``
+    or ``answer.error`` says what happened), so an adapter that only waits for ``final`` loses nothing.
+    """
+
+    type: Literal["status", "retrieved", "tool_call", "token", "final"]
+    text: str | None = Field(None, description="token: the text delta; status: a Japanese progress message.")
+    tool_call: ToolCallRecord | None = None
+    passages: list[Passage] | None = None
+    answer: Answer | None = None
+
+
+class Draft(BaseModel):
+    """A staff reply draft to an inquiry email."""
+
+    inquiry: str
+    subject: str
+    salutation: str
+    body: str
+    signature: str
+    citations: list[Citation] = Field(default_factory=list)
+    backend: Backend = "offline"
+    notice: str | None = None
+
+    def as_email(self) -> str:
+        return f"件名: {self.subject}\n\n{self.salutation}\n\n{self.body}\n\n{self.signature}\n"
