@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     llm_health_timeout: float = Field(2.0, gt=0, le=60)
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_max_tokens: int = Field(1024, ge=16, le=32768)
+    llm_tool_choice: str = Field(
+        "auto",
+        pattern=r"^(auto|required|none|[a-z_]+)$",
+        description="'auto', 'required', 'none' or a tool name to force on the first round (smoke tests).",
+    )
+    llm_strict_tools: bool = Field(True, description="Send tools with strict=true so vLLM constrains arguments.")
     max_tool_rounds: int = Field(4, ge=1, le=20)
     max_invalid_tool_calls: int = Field(2, ge=0, le=10)
 
