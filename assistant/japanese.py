@@ -1,0 +1,63 @@
+"""Japanese morphological tokenisation for BM25 (SudachiPy with the dictionary shipped on PyPI)."""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.text import nfkc
+
+# Parts of speech that carry no topic: particles, auxiliaries, punctuation, blanks.
+_DROP_POS = {"助詞", "助動詞", "補助記号", "空白"}
+# Sudachi refuses inputs over ~49 KB; feed long texts line by line in pieces well under that.
+_MAX_CHARS = 4000
+
+
+class JapaneseTokenizer:
+    """Sudachi mode B tokens in normalised form; one Sudachi tokenizer per thread (they are not thread-safe)."""
+
+    def __init__(self, mode: str = "B") -> None:
+        self._mode_name = mode
+        self._local = threading.local()
+
+    def _tok(self):  # type: ignore[no-untyped-def]
+        tok = getattr(self._local, "tok", None)
+        if tok is None:
+            from sudachipy import Dictionary, SplitMode
+
+            tok = (Dictionary().tokenizer(), getattr(SplitMode, self._mode_name))
+            self._local.tok = tok
+        return tok
+
+    def tokenize(self, text: str) -> list[str]:
+        tokenizer, mode = self._tok()
+        out: list[str] = []
+        text = nfkc(text)
+        for piece in _pieces(text):
+            for m in tokenizer.tokenize(piece, mode):
+                if m.part_of_speech()[0] in _DROP_POS:
+                    continue
+                form = m.normalized_form().strip().lower()
+                if form:
+                    out.append(form)
+        return out
+
+
+def _pieces(text: str) -> list[str]:
+    pieces: list[str] = []
+    for line in text.splitlines():
+        while len(line) > _MAX_CHARS:
+            pieces.append(line[:_MAX_CHARS])
+            line = line[_MAX_CHARS:]
+        if line.strip():
+            pieces.append(line)
+    return pieces
+
+
+_DEFAULT: JapaneseTokenizer | None = None
+
+
+def default_tokenizer() -> JapaneseTokenizer:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = JapaneseTokenizer()
+    return _DEFAULT

@@ -1,0 +1,165 @@
+"""Hybrid retrieval: BM25 over Sudachi morphemes ∪ dense vectors in Chroma → fusion → optional rerank."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Literal
+
+from assistant.bm25 import BM25Index
+from assistant.config import ConfigError, Settings
+from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.japanese import JapaneseTokenizer, default_tokenizer
+from assistant.schema import Chunk, Passage
+from assistant.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+Method = Literal["fused", "bm25", "dense"]
+METHODS: tuple[str, ...] = ("fused", "bm25", "dense")
+
+
+class IndexMissingError(ConfigError):
+    """The index has not been built (or is empty)."""
+
+    message_ja = "検索用の索引がまだありません。管理者の方は `koubo ingest` を実行して文書を取り込んでください。"
+
+
+def build_bm25(chunks: list[Chunk], tokenizer: JapaneseTokenizer, settings: Settings) -> BM25Index:
+    return BM25Index.build(
+        [(c.id, tokenizer.tokenize(c.index_text())) for c in chunks], k1=settings.bm25_k1, b=settings.bm25_b
+    )
+
+
+class CrossEncoderReranker:
+    """sentence-transformers CrossEncoder by name or local path (a Japanese reranker in production)."""
+
+    def __init__(self, model: str, device: str = "cpu") -> None:
+        try:
+            from sentence_transformers import CrossEncoder
+        except ImportError as exc:
+            raise ConfigError(
+                f"KOUBO_RERANKER_MODEL={model!r} needs sentence-transformers: "
+                "`pip install torch==2.13.0 'koubo-assistant[st]'`, or unset KOUBO_RERANKER_MODEL"
+            ) from exc
+        try:
+            self._model = CrossEncoder(model, device=device)
+        except Exception as exc:
+            raise ConfigError(f"could not load reranker {model!r} ({exc}); give a local model path") from exc
+        self.name = model
+
+    def score(self, query: str, texts: list[str]) -> list[float]:
+        if not texts:
+            return []
+        return [float(s) for s in self._model.predict([(query, t) for t in texts], show_progress_bar=False)]
+
+
+class Retriever:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        bm25: BM25Index,
+        tokenizer: JapaneseTokenizer | None = None,
+        reranker: CrossEncoderReranker | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.bm25 = bm25
+        self.tokenizer = tokenizer or default_tokenizer()
+        self.reranker = reranker
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> "Retriever":
+        store = store or ChunkStore(settings)
+        if store.count() == 0:
+            raise IndexMissingError(
+                f"no index in {settings.chroma_dir if not settings.chroma_host else settings.chroma_host}: "
+                "run `koubo ingest` first"
+            )
+        tokenizer = default_tokenizer()
+        bm25 = None
+        if settings.bm25_path.exists():
+            try:
+                bm25 = BM25Index.load(settings.bm25_path)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("BM25 index unreadable (%s); rebuilding it from Chroma", exc)
+        if bm25 is None or len(bm25) != store.count():
+            # Self-heal: the Chroma collection is the source of truth (e.g. shared server updated elsewhere).
+            log.warning("BM25 index missing or out of date; rebuilding from %d stored chunks", store.count())
+            bm25 = build_bm25(store.all_chunks(), tokenizer, settings)
+            try:
+                bm25.save(settings.bm25_path)
+            except OSError as exc:
+                log.warning("could not persist rebuilt BM25 index: %s", exc)
+        reranker = CrossEncoderReranker(settings.reranker_model, settings.embedding_device) \
+            if settings.reranker_model else None
+        return cls(settings, store, bm25, tokenizer, reranker)
+
+    def __len__(self) -> int:
+        return len(self.bm25)
+
+    def search(self, query: str, k: int | None = None, method: str = "fused") -> list[Passage]:
+        return self.search_timed(query, k, method)[0]
+
+    def search_timed(
+        self, query: str, k: int | None = None, method: str = "fused"
+    ) -> tuple[list[Passage], dict[str, float]]:
+        """Passages best first, and milliseconds per stage (tokenise, bm25, embed, chroma, fusion, rerank)."""
+        if method not in METHODS:
+            raise ValueError(f"unknown retrieval method {method!r}; choose one of {METHODS}")
+        k = k or self.settings.top_k
+        timings: dict[str, float] = {}
+        query = query.strip()
+        if not query:
+            return [], timings
+        n_cand = max(self.settings.candidate_k, k, self.settings.rerank_candidates if self.reranker else 0)
+        rankings: dict[str, list[tuple[str, float]]] = {}
+
+        def lap(stage: str, t0: float) -> float:
+            now = time.perf_counter()
+            timings[stage] = (now - t0) * 1000.0
+            return now
+
+        t = time.perf_counter()
+        if method in ("fused", "bm25"):
+            tokens = self.tokenizer.tokenize(query)
+            t = lap("tokenize", t)
+            rankings["bm25"] = self.bm25.search(tokens, n_cand)
+            t = lap("bm25", t)
+        if method in ("fused", "dense"):
+            vec = self.store.embedder.embed_queries([query])[0]
+            t = lap("embed", t)
+            rankings["dense"] = self.store.query(vec, n_cand)
+            t = lap("chroma", t)
+        weights = {"bm25": self.settings.bm25_weight, "dense": self.settings.dense_weight}
+        if method == "fused":
+            if self.settings.fusion == "rrf":
+                fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+            else:
+                fused = weighted_fusion(rankings, weights=weights)
+            t = lap("fusion", t)
+        else:
+            fused = list(rankings[method])
+        ranks = {m: {cid: i for i, (cid, _) in enumerate(r, start=1)} for m, r in rankings.items()}
+
+        top_n = self.settings.rerank_candidates if self.reranker else k
+        head = fused[: max(top_n, k)]
+        chunks = self.store.get([cid for cid, _ in head])
+        t = lap("fetch", t)
+        passages = [
+            Passage(chunk=chunks[cid], score=score, ranks={m: r[cid] for m, r in ranks.items() if cid in r})
+            for cid, score in head
+            if cid in chunks
+        ]
+        if self.reranker and passages:
+            scores = self.reranker.score(query, [p.chunk.text for p in passages])
+            for rank, p in enumerate(passages, start=1):
+                p.ranks["fused"] = rank
+            for p, s in zip(passages, scores):
+                p.score = s
+            passages.sort(key=lambda p: -p.score)
+            lap("rerank", t)
+        return passages[:k], timings

@@ -1,0 +1,181 @@
+"""Chroma storage of chunks, metadata and dense vectors (embedded PersistentClient or a Chroma server)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.config import ConfigError, Settings
+from assistant.embeddings import Embedder, get_embedder
+from assistant.schema import Chunk
+
+log = logging.getLogger(__name__)
+
+_BATCH = 1000  # well under Chroma's max batch size
+
+
+def _embedding_function_class():  # type: ignore[no-untyped-def]
+    """Define and register our Chroma embedding function once (chromadb imported lazily)."""
+    global _EF_CLASS
+    if _EF_CLASS is not None:
+        return _EF_CLASS
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    class KouboEmbeddingFunction(EmbeddingFunction[Documents]):
+        """Registered so a reopened collection rebuilds this function instead of Chroma's default one
+        (which would try to download a model and fail offline)."""
+
+        def __init__(self, model: str, threads: int = 1, device: str = "cpu",
+                     embedder: Embedder | None = None) -> None:
+            self.model, self.threads, self.device = model, threads, device
+            self._embedder = embedder
+
+        def _get(self) -> Embedder:
+            if self._embedder is None:
+                self._embedder = get_embedder(
+                    Settings(embedding_model=self.model, embedding_threads=self.threads,
+                             embedding_device=self.device)
+                )
+            return self._embedder
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self._get().embed_passages(list(input)))
+
+        def embed_query(self, input: Documents) -> Embeddings:
+            return list(self._get().embed_queries(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "koubo"
+
+        def default_space(self):  # type: ignore[no-untyped-def]
+            return "cosine"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model": self.model, "threads": self.threads, "device": self.device}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> "KouboEmbeddingFunction":
+            return KouboEmbeddingFunction(config["model"], int(config.get("threads", 1)),
+                                          str(config.get("device", "cpu")))
+
+        def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
+            if old_config.get("model") != new_config.get("model"):
+                raise ValueError("the embedding model of an index cannot change; rebuild the index")
+
+    register_embedding_function(KouboEmbeddingFunction)
+    _EF_CLASS = KouboEmbeddingFunction
+    return _EF_CLASS
+
+
+_EF_CLASS = None
+
+
+def make_client(settings: Settings):  # type: ignore[no-untyped-def]
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise ConfigError(
+                f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable ({exc}): start it "
+                "(`chroma run --path DIR --port PORT`) or unset KOUBO_CHROMA_HOST to use the embedded index"
+            ) from exc
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class ChunkStore:
+    """One Chroma collection of chunks. Vectors are computed by our embedder and passed in explicitly."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, client: Any = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings)
+        self.client = client or make_client(settings)
+        ef_cls = _embedding_function_class()
+        ef = ef_cls(self.embedder.name, settings.embedding_threads, settings.embedding_device, self.embedder)
+        self.collection = self.client.get_or_create_collection(
+            name=settings.collection,
+            embedding_function=ef,
+            metadata={"hnsw:space": "cosine", "embedder": self.embedder.name, "dim": self.embedder.dim},
+        )
+        built_with = (self.collection.metadata or {}).get("embedder")
+        if built_with and built_with != self.embedder.name:
+            raise ConfigError(
+                f"the index in {settings.chroma_dir} was built with embedding model {built_with!r}, but "
+                f"KOUBO_EMBEDDING_MODEL is {self.embedder.name!r}: run `koubo ingest --rebuild` "
+                "or set KOUBO_EMBEDDING_MODEL back"
+            )
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def existing(self) -> dict[str, dict[str, Any]]:
+        """id → metadata of every stored chunk."""
+        out: dict[str, dict[str, Any]] = {}
+        total = self.count()
+        for offset in range(0, total, _BATCH):
+            got = self.collection.get(include=["metadatas"], limit=_BATCH, offset=offset)
+            for cid, meta in zip(got["ids"], got["metadatas"] or []):
+                out[cid] = dict(meta or {})
+        return out
+
+    def all_chunks(self) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        total = self.count()
+        for offset in range(0, total, _BATCH):
+            got = self.collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                chunks.append(Chunk.from_store(cid, doc or "", dict(meta or {})))
+        return chunks
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i : i + _BATCH]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+                embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
+            )
+
+    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i : i + _BATCH]
+            self.collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _BATCH):
+            self.collection.delete(ids=ids[i : i + _BATCH])
+
+    def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            cid: Chunk.from_store(cid, doc or "", dict(meta or {}))
+            for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+        }
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity)."""
+        n = self.count()
+        if n == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=min(k, n),
+            include=["distances"],
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]

@@ -1,0 +1,24 @@
+"""`koubo ingest [PATH ...]`: add or refresh documents in the index."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="文書を索引に取り込む (index documents: .txt .md .pdf .html .docx)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders to add (default: the corpus folder)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again from scratch")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from assistant.config import load_settings
+    from corpus.ingest import ingest
+
+    settings = load_settings()
+    report = ingest(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet)
+    print(report.summary_ja())
+    return 1 if report.errors and not report.documents else 0
