@@ -26,7 +26,9 @@ CATEGORIES = {
 }
 TOOLS = {"subsidy_rate", "subsidy_amount", "gpu_node_plan", "programme_schedule", "search_documents", None}
 # Categories whose answers always come from a calculator (unless the documents hold no answer).
-CATEGORY_TOOL = {"subsidy_rate": "subsidy_rate", "subsidy_amount": "subsidy_amount", "schedule": "programme_schedule"}
+CATEGORY_TOOL = {
+    "subsidy_rate": "subsidy_rate", "subsidy_amount": "subsidy_amount", "schedule": "programme_schedule",
+}
 CALCULATORS = {"subsidy_rate", "subsidy_amount", "gpu_node_plan", "programme_schedule"}
 TAGS = {
     "multi_turn", "two_docs", "calc", "wrong_premise", "injection", "not_in_docs", "paraphrase", "colloquial",
