@@ -280,6 +280,7 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
             scenarios.append(Scenario(condition_ja=c.condition_ja, rate=c.rate, max_subsidy_jpy=amount, max_subsidy_ja=yen(amount)))
 
     p = PROGRAMME_JA[prog]
+    noun, rate_noun = ("補助額", "補助率") if prog == "ai-compute-infra" else ("助成額", "助成率")
     parts = [f"{p}の対象経費は{yen(eligible_yen)}です" + (f"（為替想定: {'、'.join(fx_text)}）。" if fx_text else "。")]
     excluded = [it for it in items if it.status != "eligible"]
     if excluded:
@@ -296,14 +297,14 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
     elif rate and max_subsidy is not None:
         f = RATE_FRACTION[rate]
         parts.append(
-            f"{rate_phrase(rate)}を適用すると、補助額・助成額は最大{yen(max_subsidy)}です"
+            f"{rate_phrase(rate)}を適用すると、{noun}は最大{yen(max_subsidy)}です"
             f"（{yen(eligible_yen)}×{f.numerator}/{f.denominator}、{ROUNDING_JA}）。"  # type: ignore[union-attr]
         )
         if rate.endswith("以内"):
             parts.append(f"「{rate}」は上限の率で、実際の補助額は審査で決まります。")
     else:
         parts.append(
-            f"補助率・助成率が確定しないため最大額は決められません（{basis}）。"
+            f"{rate_noun}が確定しないため最大額は決められません（{basis.rstrip('。')}）。"
             + "".join(f"{s.condition_ja}なら最大{s.max_subsidy_ja}。" for s in scenarios)
         )
     if cap_applied:

@@ -295,6 +295,9 @@ def rate_caveats(programme: str) -> list[str]:
     ]
 
 
+RATE_NOUN = {"ai-compute-infra": "補助率", "geniac": "助成率"}
+
+
 def rate_phrase(rate: str) -> str:
     if rate == "定額":
         return "定額（定額助成）"
@@ -327,18 +330,19 @@ def subsidy_rate(args: SubsidyRateInput) -> SubsidyRateResult:
     """
     d = decide_rate(args.programme, args)
     prog = PROGRAMME_JA[args.programme]
+    word = RATE_NOUN[args.programme]
     mf = missing_facts(d.missing)
     if d.status == "determined" and d.rate:
-        text = f"{prog}の補助率・助成率は{rate_phrase(d.rate)}です。{d.basis_ja}"
+        text = f"{prog}の{word}は{rate_phrase(d.rate)}です。{d.basis_ja}"
         if d.rate == "定額":
             text += "文書は「定額助成」と記載するのみで、助成額の算定方法は示していません。"
     elif d.status == "needs_more_facts":
         asks = "、".join(m.question_ja for m in mf)
         options = "、".join(f"{c.condition_ja}なら{rate_phrase(c.rate)}" for c in d.candidates)
-        text = f"{prog}の補助率・助成率を決めるには、{asks}が必要です。{d.basis_ja}{options}です。"
+        text = f"{prog}の{word}を決めるには、{asks}が必要です。{d.basis_ja}{options}です。"
     else:
         options = "、".join(f"{c.condition_ja}は{rate_phrase(c.rate)}" for c in d.candidates)
-        text = f"{prog}について、文書からは補助率・助成率を確定できません。{d.basis_ja}" + (f"{options}です。" if options else "")
+        text = f"{prog}について、文書からは{word}を確定できません。{d.basis_ja}" + (f"{options}です。" if options else "")
         text += "公募要領または問い合わせ先で確認してください。"
     return SubsidyRateResult(
         programme=args.programme,

@@ -1,0 +1,330 @@
+"""Rule-based tool routing for offline mode (no LLM): Japanese keywords and number patterns → calculator calls.
+
+Choices, documented because a reader will ask:
+- Programme: chosen by keyword scores (GENIAC/基盤モデル開発/助成/NEDO/ノード… vs 電子計算機/供給確保計画/
+  クラウドプログラム/整備/補助…). When neither wins, rate and amount questions get one call per programme, so the
+  offline answer shows both rules side by side instead of guessing; schedule questions use programme="all".
+- Missing applicant facts are left out; the calculator then answers with the missing facts and the candidates.
+- An amount question calls subsidy_amount only (it contains the rate decision); a rate question subsidy_rate.
+- Nothing fires without an explicit calculator cue, so unrelated questions return [] and go to retrieval alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.text import nfkc
+from assistant.tools.numerals import NUMBER_RUN, parse_number
+
+log = logging.getLogger(__name__)
+
+
+class RoutedCall(BaseModel):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+N = NUMBER_RUN
+
+_GENIAC_CUES = [
+    (r"GENIAC|ジーニアック|ジェニアック", 3),
+    (r"NEDO|ネド", 2),
+    (r"基盤モデル(の)?開発(?!環境)", 2),
+    (r"助成", 1),
+    (r"計算リソース", 2),
+    (r"ノード|H100|p5\.48xlarge|一括(で)?(確保|調達)", 2),
+    (r"特定事業者|学術機関", 2),
+    (r"データ整備|アノテーション", 2),
+    (r"GPU(の)?(利用料|費用|代|コスト)|クラウド利用料|利用料", 1),
+]
+_INFRA_CUES = [
+    (r"電子計算機", 3),
+    (r"供給確保計画|クラウドプログラム|経済安全保障|経済安保", 3),
+    (r"開発環境(の)?整備|計算資源(の)?整備|(基盤|インフラ|設備)(の)?整備|整備(事業|費|補助)", 2),
+    (r"補助率|補助金|補助額", 1),
+    (r"(サーバー?|GPU|計算機|設備|データセンター)(を|の)?(導入|購入|調達費|整備)|導入費|設備費", 2),
+    (r"クラウド(事業者|ベンダー|サービス)(として|を提供)|他者に提供|クラウド(を)?提供", 2),
+    (r"みなし大企業|従業員", 1),
+]
+
+_RATE_CUES = r"補助率|助成率|補助割合|助成割合|何割|何分の|分の\d|率は|率って|定額|何%|何パーセント|補助(は|って)?どのくらい|どれくらい補助"
+_AMOUNT_ASK = r"補助|助成|いくら|最大|もらえ|受けられ|出ますか|支給|上限"
+_SCHEDULE_CUES = (
+    r"締め?切|〆切|いつまで|いつから|いつ(頃|ごろ)?(公募|募集|開始|始ま)|期限|募集期間|公募期間|受付期間|提出期間|"
+    r"事前調査(の)?(実施)?期間|開発期間|研究開発期間|実施期間|スケジュール|日程|募集中|受付中|"
+    r"(今|いま|現在|まだ)(から)?(でも)?(申請|応募|提出|募集)|公募(は|って)?(いつ|まだ)|応募(でき|可能)"
+)
+
+_ORG_RULES = [
+    (r"高専|高等専門学校", "kosen"),
+    (r"国立研究開発法人|国研|産総研|理研|理化学研究所|NICT|情報通信研究機構", "national_rd_agency"),
+    (r"地方独立行政法人|地方独法", "local_incorporated_administrative_agency"),
+    (r"独立行政法人|独法", "incorporated_administrative_agency"),
+    (r"国公立研究機関|公設試|公立(の)?研究所|国立(の)?研究所", "public_research_institute"),
+    (r"大学", "university"),
+    (r"一般社団法人|一般財団法人|公益(社団|財団)法人|社団法人|財団法人|NPO|特定非営利", "other_corporation"),
+    (r"会社|企業|スタートアップ|ベンチャー|事業者|弊社|当社|民間", "company"),
+]
+_NEG = r"(?:では(?:ない|ありません|ないです|なく)|じゃない|でない|に(?:は)?(?:該当|あた|当た)(?:ら|り)?(?:しない|しません|ない|ません)|以外|ではない場合)"
+
+
+def _score(q: str, cues: list[tuple[str, int]]) -> int:
+    return sum(w for pattern, w in cues if re.search(pattern, q))
+
+
+def _programmes(q: str) -> list[str]:
+    g, i = _score(q, _GENIAC_CUES), _score(q, _INFRA_CUES)
+    if g > i:
+        return ["geniac"]
+    if i > g:
+        return ["ai-compute-infra"]
+    return ["ai-compute-infra", "geniac"]
+
+
+def _flag(q: str, word: str) -> bool | None:
+    if not re.search(word, q):
+        return None
+    return not re.search(f"(?:{word}){_NEG}", q)
+
+
+def _org(q: str) -> str | None:
+    # 「大学等」 in a quoted rule or 「大学発ベンチャー」 is a company.
+    if re.search(r"大学発", q):
+        return "company"
+    for pattern, kind in _ORG_RULES:
+        if re.search(pattern, q):
+            if kind == "incorporated_administrative_agency" and re.search(r"地方独立行政法人|地方独法", q):
+                continue
+            return kind
+    return None
+
+
+def _employees(q: str) -> int | None:
+    for pattern in (
+        rf"(?:従業員|社員|職員|常時使用する従業員)(?:数)?(?:\(単体\))?(?:は|が|:)?(?:約|およそ)?({N})(?:人|名)",
+        rf"({N})(?:人|名)(?:規模)?(?:の|程度の|くらいの|ほどの)?(?:会社|企業|中小企業|中堅企業|大企業|スタートアップ|ベンチャー|事業者)",
+        rf"(?:従業員|社員)(?:数)?(?:は|が)?(?:約)?({N})",
+    ):
+        m = re.search(pattern, q)
+        if m:
+            try:
+                v = parse_number(m.group(1))
+            except ValueError:
+                continue
+            if v.denominator == 1 and 0 <= v <= 5_000_000:
+                return int(v)
+    return None
+
+
+def _facts(q: str) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    kind = _org(q)
+    if kind:
+        facts["org_kind"] = kind
+    emp = _employees(q)
+    if emp is not None:
+        facts["employees"] = emp
+        facts.setdefault("org_kind", "company")
+    deemed = _flag(q, "みなし大企業")
+    if deemed is not None and facts.get("org_kind", "company") == "company":
+        facts["deemed_large_enterprise"] = deemed
+        facts.setdefault("org_kind", "company")
+    tokutei = _flag(q, "特定事業者")
+    academic = {"university", "kosen", "national_rd_agency", "incorporated_administrative_agency",
+                "local_incorporated_administrative_agency", "public_research_institute"}
+    if tokutei is not None and facts.get("org_kind") not in academic:
+        facts["tokutei_jigyosha"] = tokutei
+    return facts
+
+
+# ---- money ----
+_FX_PATTERNS = [
+    rf"({N})円\s*/\s*(?:ドル|\$|USD)",
+    rf"1\s*(?:ドル|\$|USD)\s*(?:=|＝|は|が|あたり)?\s*({N})円",
+    rf"(?:為替|レート|ドル円)(?:レート)?(?:は|を|が)?\s*(?:1ドル)?\s*=?\s*({N})円",
+    rf"(?:ドル|\$)\s*({N})円(?:換算|で)",
+]
+_SCALE_EN = {"k": 10**3, "K": 10**3, "m": 10**6, "M": 10**6, "million": 10**6, "b": 10**9, "B": 10**9, "billion": 10**9}
+
+
+def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | None]:
+    """Amounts as (value, currency, start, end) and the yen-per-dollar assumption, if any."""
+    fx: Fraction | None = None
+    taken: list[tuple[int, int]] = []
+    for pattern in _FX_PATTERNS:
+        m = re.search(pattern, q)
+        if m:
+            fx = parse_number(m.group(1))
+            taken.append(m.span())
+            break
+    found: list[tuple[Fraction, str, int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in re.finditer(rf"\$\s*({N})\s*(million|billion|[kKmMbB])?\b|({N})\s*(million|billion|[kKmMbB])?\s*(?:USD|米ドル|ドル)", q):
+        if not free(*m.span()):
+            continue
+        num = m.group(1) or m.group(3)
+        scale = m.group(2) or m.group(4)
+        try:
+            v = parse_number(num) * (_SCALE_EN.get(scale, 1) if scale else 1)
+        except ValueError:
+            continue
+        found.append((v, "USD", *m.span()))
+        taken.append(m.span())
+    for m in re.finditer(rf"({N})\s*円", q):
+        if not free(*m.span()):
+            continue
+        try:
+            v = parse_number(m.group(1))
+        except ValueError:
+            continue
+        found.append((v, "JPY", *m.span()))
+        taken.append(m.span())
+    # 「1.5億」 without 円 after a cost word still means yen.
+    for m in re.finditer(rf"(?:費用|経費|コスト|予算|利用料|代|額)(?:は|が|:|を)?\s*(?:約)?({N}[万億兆])(?!円)", q):
+        if free(*m.span(1)):
+            try:
+                found.append((parse_number(m.group(1)), "JPY", *m.span(1)))
+            except ValueError:
+                pass
+    return sorted(found, key=lambda t: t[2]), fx
+
+
+_CATEGORY_RULES = [
+    (r"GPU(リソース)?以外|CPU|ストレージ|非GPU", "non_gpu_compute"),
+    (r"データ整備|アノテーション|データ作成|データの整備", "data_preparation"),
+    (r"設備|導入|購入|サーバー?|電子計算機|データセンター|整備費", "equipment"),
+    (r"GPU|H100|計算リソース|クラウド利用料|利用料|計算資源(の)?利用", "gpu_compute"),
+]
+
+
+def _category(context: str, programme: str) -> str:
+    for pattern, cat in _CATEGORY_RULES:
+        if re.search(pattern, context):
+            return cat
+    return "equipment" if programme == "ai-compute-infra" else "gpu_compute"
+
+
+def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[RoutedCall]:
+    money, fx = _money(q)
+    cap = None
+    m = re.search(rf"上限(?:額)?(?:が|は|を)?\s*({N})\s*円", q)
+    if m:
+        cap = parse_number(m.group(1))
+        money = [t for t in money if not (t[2] <= m.start(1) < t[3])]
+    if not money:
+        return []
+    calls = []
+    for prog in programmes:
+        items = []
+        prev_end = 0
+        for k, (value, currency, start, end) in enumerate(money):
+            next_start = money[k + 1][2] if k + 1 < len(money) else len(q)
+            # The words before an amount name it (「GPU費用3億円」); after it only up to the next amount.
+            before = q[max(prev_end, start - 20):start]
+            after = q[end:min(next_start, end + 20)]
+            prev_end = end
+            any_category = "|".join(p for p, _ in _CATEGORY_RULES)
+            context = after if not re.search(any_category, before) and re.search(any_category, after) else before
+            cat = _category(context, prog)
+            item: dict[str, Any] = {"category": cat, "amount": float(value), "currency": currency}
+            if cat == "data_preparation":
+                if re.search(r"外注|委託|外部", context):
+                    item["outsourced"] = True
+                elif re.search(r"内製|自社で|社内", context):
+                    item["outsourced"] = False
+            items.append(item)
+        args: dict[str, Any] = {"programme": prog, "items": items, **facts}
+        if fx is not None:
+            args["jpy_per_usd"] = float(fx)
+        if cap is not None and cap.denominator == 1:
+            args["cap_jpy"] = int(cap)
+        calls.append(RoutedCall(name="subsidy_amount", args=args))
+    return calls
+
+
+# ---- nodes ----
+def _node_call(q: str) -> RoutedCall | None:
+    listed = re.search(rf"((?:{N})(?:\s*[,、・/]\s*(?:{N}))+)\s*ノード", q)
+    if listed:
+        values = [parse_number(x) for x in re.split(r"\s*[,、・/]\s*", listed.group(1))]
+        if all(v.denominator == 1 for v in values):
+            plan = [int(v) for v in values]
+            return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan, "period_months": len(plan)})
+    counts = [(parse_number(m.group(1)), m.start(), m.end()) for m in re.finditer(rf"({N})\s*(?:ノード|node)", q)]
+    counts = [(int(v), s, e) for v, s, e in counts if v.denominator == 1]
+    if not counts:
+        return None
+    months = 6
+    first = re.search(rf"(?:最初|初め|はじめ|前半|冒頭)の?\s*({N})?\s*(?:ヶ月|か月|カ月|ヵ月|箇月|月)", q) or re.search(
+        r"(初月|1ヶ月目|一ヶ月目)", q
+    )
+    if first:
+        k = 1
+        if first.lastindex and first.group(1) and re.fullmatch(N, first.group(1) or ""):
+            k = int(parse_number(first.group(1)))
+        k = max(1, min(k, months - 1))
+        if len(counts) >= 2:
+            plan = [counts[0][0]] * k + [counts[1][0]] * (months - k)
+        else:
+            plan = [counts[0][0]] * k + [0] * (months - k)
+        return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan})
+    if len(counts) >= 2 and re.search(r"その後|以降|残り|途中から|後半", q):
+        plan = [counts[0][0]] + [counts[1][0]] * (months - 1)
+        return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan})
+    n = max(v for v, _, _ in counts) if re.search(r"最大|ピーク", q) else counts[0][0]
+    if n < 1:
+        return None
+    args: dict[str, Any] = {"constant_nodes": min(n, 10_000)}
+    price = re.search(rf"(?:仮単価|単価)(?:は|が|を)?\s*(?:1ノード(?:1)?時間あたり)?\s*({N})\s*(円|ドル)(?:\s*/\s*(?:ノード時間|時間|ノード月|月))?", q)
+    if price:
+        args["unit_price"] = float(parse_number(price.group(1)))
+        if price.group(2) == "ドル":
+            args["currency"] = "USD"
+            _, fx = _money(q)
+            if fx is None:
+                return RoutedCall(name="gpu_node_plan", args={"constant_nodes": args["constant_nodes"]})
+            args["jpy_per_usd"] = float(fx)
+        if re.search(r"ノード月|1ヶ月あたり|月額", q):
+            args["price_unit"] = "node_month"
+    return RoutedCall(name="gpu_node_plan", args=args)
+
+
+def route(question: str, today: date | None = None) -> list[RoutedCall]:
+    """The calculator calls a rule-based reading of ``question`` supports; [] when none applies."""
+    q = nfkc(question or "")
+    if not q.strip():
+        return []
+    calls: list[RoutedCall] = []
+    try:
+        programmes = _programmes(q)
+        facts = _facts(q)
+        nodes = _node_call(q)
+        if nodes:
+            calls.append(nodes)
+        amount_asked = bool(re.search(_AMOUNT_ASK, q))
+        amount_calls = _amount_calls(q, programmes, facts) if amount_asked and not nodes else []
+        calls.extend(amount_calls)
+        rate_asked = bool(re.search(_RATE_CUES, q)) or (
+            bool(re.search(r"補助|助成", q)) and bool(facts) and bool(re.search(r"どう|いくら|何|\?|か。?$", q))
+        )
+        if rate_asked and not amount_calls:
+            calls.extend(RoutedCall(name="subsidy_rate", args={"programme": p, **facts}) for p in programmes)
+        if re.search(_SCHEDULE_CUES, q):
+            prog = programmes[0] if len(programmes) == 1 else "all"
+            args: dict[str, Any] = {"programme": prog}
+            if today is not None:
+                args["on_date"] = today.isoformat()
+            calls.append(RoutedCall(name="programme_schedule", args=args))
+    except Exception:  # noqa: BLE001 - routing is a best effort; retrieval still answers
+        log.exception("router failed on %r", question)
+        return []
+    return calls
