@@ -101,6 +101,21 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.bm25)
 
+    def best_dense_similarity(self, query: str) -> float:
+        """Cosine similarity of the nearest chunk (used by the scope guard)."""
+        hits = self.store.query(self.store.embedder.embed_queries([query])[0], 1)
+        return hits[0][1] if hits else 0.0
+
+    def find_quote(self, doc_id: str, quote: str) -> Chunk | None:
+        """The stored chunk of ``doc_id`` whose text contains ``quote`` (after match_key), if any."""
+        from assistant.text import contains
+
+        for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10):
+            chunk = self.store.get([cid]).get(cid)
+            if chunk and chunk.doc_id == doc_id and contains(chunk.text, quote):
+                return chunk
+        return None
+
     def search(self, query: str, k: int | None = None, method: str = "fused") -> list[Passage]:
         return self.search_timed(query, k, method)[0]
 
@@ -144,13 +159,15 @@ class Retriever:
         else:
             fused = list(rankings[method])
         ranks = {m: {cid: i for i, (cid, _) in enumerate(r, start=1)} for m, r in rankings.items()}
+        raw = {m: dict(r) for m, r in rankings.items()}
 
         top_n = self.settings.rerank_candidates if self.reranker else k
         head = fused[: max(top_n, k)]
         chunks = self.store.get([cid for cid, _ in head])
         t = lap("fetch", t)
         passages = [
-            Passage(chunk=chunks[cid], score=score, ranks={m: r[cid] for m, r in ranks.items() if cid in r})
+            Passage(chunk=chunks[cid], score=score, ranks={m: r[cid] for m, r in ranks.items() if cid in r},
+                    scores={m: r[cid] for m, r in raw.items() if cid in r})
             for cid, score in head
             if cid in chunks
         ]

@@ -56,6 +56,7 @@ class Passage(BaseModel):
     chunk: Chunk
     score: float = Field(description="Final score (fused, or reranker score when reranking).")
     ranks: dict[str, int] = Field(default_factory=dict, description="1-based rank per method, e.g. bm25, dense.")
+    scores: dict[str, float] = Field(default_factory=dict, description="Raw score per method (dense = cosine).")
 
     @property
     def doc(self) -> str:

@@ -6,8 +6,6 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
-# A Japanese sentence ends at 。！？ (and their ASCII forms after NFKC), optionally followed by closing brackets.
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])[」』）)】]*")
 
 
 def nfkc(text: str) -> str:
@@ -25,16 +23,32 @@ def contains(haystack: str, needle: str) -> bool:
     return match_key(needle) in match_key(haystack)
 
 
+_OPEN = "（(「『【［["
+_CLOSE = "）)」』】］]"
+_ENDERS = "。！？!?"
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split Japanese text into sentences on 。！？ and line breaks; keeps the punctuation, drops blanks."""
+    """Split Japanese text into sentences on 。！？ and line breaks, keeping the punctuation.
+
+    A 。 inside brackets (（…。…）, 「…。」) does not end the sentence: the documents put whole clauses in
+    parentheses, e.g. 「（常時使用する従業員数（単体）が2,000人以下。みなし大企業を除く。）」.
+    """
     out: list[str] = []
     for line in text.splitlines():
-        start = 0
-        for m in _SENTENCE_END.finditer(line):
-            end = m.end()
-            if end > start:
-                out.append(line[start:end])
-                start = end
-        if start < len(line):
-            out.append(line[start:])
+        depth = 0
+        buf = ""
+        for i, ch in enumerate(line):
+            buf += ch
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE:
+                depth = max(0, depth - 1)
+            elif ch in _ENDERS and depth == 0:
+                nxt = line[i + 1] if i + 1 < len(line) else ""
+                if nxt not in _ENDERS:
+                    out.append(buf)
+                    buf = ""
+        if buf:
+            out.append(buf)
     return [s.strip() for s in out if s.strip()]

@@ -1,0 +1,448 @@
+"""The answer engine: one Assistant that the CLI, the web UI, the HTTP API and the eval runner all call.
+
+question (+ history) → validate → condense follow-ups → retrieve → scope guard →
+  LLM with passages and tools (bounded tool loop)  — or, without a reachable LLM —  offline composer
+→ [n] markers mapped to passages in code → Answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from assistant import guard, prompts
+from assistant.citations import resolve_citations
+from assistant.config import Settings
+from assistant.llm import HealthChecker, make_chat_model
+from assistant.retrieval import Retriever
+from assistant.schema import Answer, Citation, Draft, Passage, StreamEvent, ToolCallRecord
+from assistant.search_tool import NAME as SEARCH_TOOL
+from assistant.text import match_key, nfkc, split_sentences
+
+log = logging.getLogger(__name__)
+
+BackendChoice = Literal["auto", "offline", "llm"]
+History = list[dict[str, str]]
+
+_FOLLOW_UP = re.compile(r"^(じゃあ|では|それでは|それ|その|この|あと|また|ちなみに|なお|で、|でも|一方|逆に)|場合は[？?]?$|は[？?]$")
+
+
+class LLMUnavailable(RuntimeError):
+    pass
+
+
+def _history_text(history: History, limit: int = 6) -> str:
+    lines = []
+    for turn in history[-limit:]:
+        who = "ユーザー" if turn.get("role") == "user" else "アシスタント"
+        lines.append(f"{who}: {str(turn.get('content', '')).strip()[:500]}")
+    return "\n".join(lines)
+
+
+def heuristic_condense(question: str, history: History) -> str:
+    """Without a model: a short or follow-up-looking question borrows the previous user question."""
+    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
+    if not last_user:
+        return question
+    q = nfkc(question).strip()
+    if len(q) <= 25 or _FOLLOW_UP.search(q):
+        return f"{last_user.strip()} {q}"
+    return question
+
+
+def _tool_summary(name: str, result: dict[str, Any]) -> str:
+    try:
+        from assistant.tools import summary_of
+
+        return summary_of(name, result)
+    except Exception:  # noqa: BLE001 - a summary is a convenience; fall back to the raw explanation
+        return str(result.get("explanation", ""))
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        *,
+        backend: BackendChoice = "auto",
+        chat_model: Any = None,
+        health: HealthChecker | None = None,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.backend = backend
+        self._chat_model = chat_model
+        self.health = health or HealthChecker(settings)
+        self._tools: list[Any] | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, backend: BackendChoice = "auto", chat_model: Any = None
+    ) -> "Assistant":
+        from corpus.ingest import ensure_index
+
+        ensure_index(settings)
+        return cls(settings, Retriever.from_settings(settings), backend=backend, chat_model=chat_model)
+
+    # --- public API --------------------------------------------------------------------------------------
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        final: Answer | None = None
+        for event in self.stream(question, history):
+            if event.type == "final":
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[StreamEvent]:
+        """Stream events; always ends with exactly one ``final`` event carrying the whole Answer."""
+        t_start = time.perf_counter()
+        history = [h for h in (history or []) if h.get("content")]
+        timings: dict[str, float] = {}
+        question = (question or "").strip()
+        if not question:
+            yield self._final(Answer(question="", text=prompts.text("empty_question"), refused=False), t_start)
+            return
+        if len(question) > self.settings.max_question_chars:
+            msg = prompts.text("too_long", n=len(question), limit=self.settings.max_question_chars)
+            yield self._final(Answer(question=question[:200], text=msg, error="question too long"), t_start)
+            return
+
+        use_llm = self._want_llm()
+        t = time.perf_counter()
+        standalone = question
+        if history:
+            yield StreamEvent(type="status", text="会話の流れを踏まえて質問を整理しています…")
+            standalone = self._condense(question, history, use_llm)
+            timings["condense"] = (time.perf_counter() - t) * 1000
+        yield StreamEvent(type="status", text="資料を検索しています…")
+        passages, rt = self.retriever.search_timed(standalone, self.settings.top_k)
+        timings.update({f"retrieve.{k}": v for k, v in rt.items()})
+        timings["retrieve"] = sum(rt.values())
+
+        best_dense = max((p.scores.get("dense", 0.0) for p in passages), default=0.0)
+        verdict = guard.check(question if not history else standalone, best_dense)
+        if verdict.verdict != "ok":
+            log.info("refused (%s): %s", verdict.verdict, verdict.reason)
+            key = "refusal_injection" if verdict.verdict == "injection" else "refusal_out_of_scope"
+            ans = Answer(question=question, text=prompts.text(key), refused=True, standalone_query=standalone,
+                         backend="llm" if use_llm else "offline", timings_ms=timings)
+            yield StreamEvent(type="retrieved", passages=[])
+            yield self._final(ans, t_start)
+            return
+        yield StreamEvent(type="retrieved", passages=passages)
+
+        answer: Answer | None = None
+        if use_llm:
+            t = time.perf_counter()
+            try:
+                answer = yield from self._llm_answer(question, history, standalone, passages)
+            except LLMUnavailable as exc:
+                partial = str(exc.args[1]) if len(exc.args) > 1 else ""
+                log.warning("LLM failed mid-answer, falling back to offline: %s", exc.args[0])
+                self.health.mark_down(str(exc.args[0]))
+                yield StreamEvent(type="status", text="LLMに接続できないため、オフラインモードで回答します…")
+                answer = self._offline_answer(question, history, standalone, passages,
+                                              notice=prompts.text("llm_failed_notice"))
+                answer.error = f"llm: {exc.args[0]}"
+                if partial.strip():
+                    answer.partial = True
+                    answer.text = f"{partial.rstrip()}\n\n――\n{answer.text}"
+            timings["llm"] = (time.perf_counter() - t) * 1000
+        else:
+            t = time.perf_counter()
+            for record in (answer := self._offline_answer(question, history, standalone, passages)).tool_calls:
+                yield StreamEvent(type="tool_call", tool_call=record)
+            timings["offline"] = (time.perf_counter() - t) * 1000
+        answer.standalone_query = standalone
+        answer.timings_ms = {**timings, **answer.timings_ms}
+        if answer.backend == "offline" and not answer.partial:
+            yield StreamEvent(type="token", text=answer.text)
+        yield self._final(answer, t_start)
+
+    def status(self) -> dict[str, Any]:
+        h = self.health.check() if self.settings.llm_configured else None
+        return {
+            "llm": {"configured": self.settings.llm_configured, "ok": bool(h and h.ok),
+                    "detail": h.detail if h else "KOUBO_LLM_BASE_URL is not set",
+                    "base_url": self.settings.llm_base_url, "model": self.settings.llm_model},
+            "backend": "llm" if self._want_llm() else "offline",
+            "index": {"chunks": len(self.retriever), "embedder": self.retriever.store.embedder.name},
+        }
+
+    # --- internals -----------------------------------------------------------------------------------------
+    def _final(self, answer: Answer, t_start: float) -> StreamEvent:
+        answer.timings_ms["total"] = (time.perf_counter() - t_start) * 1000
+        return StreamEvent(type="final", answer=answer)
+
+    def _want_llm(self) -> bool:
+        if self.backend == "offline":
+            return False
+        if self._chat_model is not None:
+            return True
+        if not self.settings.llm_configured:
+            return False
+        return self.health.check().ok
+
+    def _model(self) -> Any:
+        if self._chat_model is None:
+            self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    def _condense(self, question: str, history: History, use_llm: bool) -> str:
+        if use_llm:
+            try:
+                prompt = prompts.text("condense", history=_history_text(history), question=question)
+                out = self._model().invoke(prompt)
+                text = str(getattr(out, "content", "") or "").strip().splitlines()
+                if text and 2 <= len(text[0]) <= 300:
+                    return text[0].strip()
+            except Exception as exc:  # noqa: BLE001 - condensing is best effort
+                log.warning("condense via LLM failed (%s); using the heuristic", exc)
+        return heuristic_condense(question, history)
+
+    def _lc_tools(self) -> list[Any]:
+        if self._tools is None:
+            from assistant.search_tool import langchain_tool
+            from assistant.tools import ALL_TOOLS
+
+            self._tools = [*ALL_TOOLS, langchain_tool()]
+        return self._tools
+
+    def _llm_answer(
+        self, question: str, history: History, standalone: str, passages: list[Passage]
+    ) -> Iterator[StreamEvent]:
+        """The tool loop. Returns (via StopIteration) the Answer; raises LLMUnavailable on transport errors."""
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+        from assistant.tools import execute
+
+        s = self.settings
+        passages = list(passages)
+        messages: list[Any] = [SystemMessage(prompts.text("system", passages=prompts.format_passages(passages)))]
+        for turn in history[-8:]:
+            cls = HumanMessage if turn.get("role") == "user" else AIMessage
+            messages.append(cls(str(turn["content"])))
+        messages.append(HumanMessage(question))
+        records: list[ToolCallRecord] = []
+        invalid = 0
+        text = ""
+        streamed = ""
+        base = self._model()
+        for round_no in range(s.max_tool_rounds + 1):
+            last_round = round_no == s.max_tool_rounds or invalid > s.max_invalid_tool_calls
+            if last_round:
+                model = base  # no tools: the model must answer with what it has
+            else:
+                choice = s.llm_tool_choice if round_no == 0 and s.llm_tool_choice != "auto" else None
+                kwargs: dict[str, Any] = {"strict": s.llm_strict_tools}
+                if choice:
+                    kwargs["tool_choice"] = choice
+                model = base.bind_tools(self._lc_tools(), **kwargs)
+            acc = None
+            streamed = ""
+            try:
+                for chunk in model.stream(messages):
+                    acc = chunk if acc is None else acc + chunk
+                    delta = chunk.content if isinstance(chunk.content, str) else ""
+                    if delta:
+                        streamed += delta
+                        yield StreamEvent(type="token", text=delta)
+            except Exception as exc:  # noqa: BLE001 - openai/httpx transport errors of every kind
+                if _is_transport_error(exc):
+                    raise LLMUnavailable(f"{type(exc).__name__}: {exc}", streamed) from exc
+                raise
+            if acc is None:
+                raise LLMUnavailable("empty response from the LLM", streamed)
+            ai = AIMessage(
+                content=acc.content, tool_calls=getattr(acc, "tool_calls", []) or [],
+                invalid_tool_calls=getattr(acc, "invalid_tool_calls", []) or [],
+            )
+            messages.append(ai)
+            text = ai.content if isinstance(ai.content, str) else str(ai.content)
+            if last_round or not (ai.tool_calls or ai.invalid_tool_calls):
+                break
+            for bad in ai.invalid_tool_calls:
+                invalid += 1
+                err = f"ツール呼び出しの引数を JSON として読めませんでした（{bad.get('error') or '形式エラー'}）。スキーマに沿って呼び出し直してください。"
+                rec = ToolCallRecord(name=str(bad.get("name") or "?"), args={"raw": bad.get("args")}, ok=False, error=err)
+                records.append(rec)
+                yield StreamEvent(type="tool_call", tool_call=rec)
+                messages.append(ToolMessage(json.dumps({"ok": False, "error": err}, ensure_ascii=False),
+                                            tool_call_id=bad.get("id") or f"invalid-{invalid}"))
+            for call in ai.tool_calls:
+                name, args = call["name"], dict(call.get("args") or {})
+                if name == SEARCH_TOOL:
+                    out = self._run_search(args, passages)
+                else:
+                    out = execute(name, args)
+                ok = bool(out.get("ok"))
+                if not ok:
+                    invalid += 1
+                rec = ToolCallRecord(name=name, args=args, result=out.get("result"), ok=ok, error=out.get("error"))
+                records.append(rec)
+                yield StreamEvent(type="tool_call", tool_call=rec)
+                messages.append(ToolMessage(json.dumps(out, ensure_ascii=False), tool_call_id=call.get("id") or name))
+        cleaned, citations, uncited = resolve_citations(text, passages)
+        refused = cleaned.strip().startswith("申し訳ありませんが") and not citations
+        return Answer(
+            question=question, text=cleaned.strip(), citations=citations, tool_calls=records, retrieved=passages,
+            backend="llm", refused=refused, uncited=uncited and not refused,
+        )
+
+    def _run_search(self, args: dict[str, Any], passages: list[Passage]) -> dict[str, Any]:
+        from pydantic import ValidationError
+
+        from assistant.search_tool import SearchDocumentsInput
+
+        try:
+            query = SearchDocumentsInput.model_validate(args).query
+        except ValidationError as exc:
+            return {"ok": False, "error": f"query には1〜200文字の検索語を指定してください（{exc.error_count()}件のエラー）。"}
+        found = self.retriever.search(query, self.settings.top_k)
+        known = {p.chunk.id: i for i, p in enumerate(passages, start=1)}
+        listed = []
+        for p in found:
+            if p.chunk.id not in known:
+                passages.append(p)
+                known[p.chunk.id] = len(passages)
+            listed.append((known[p.chunk.id], p))
+        text = "\n\n".join(prompts.format_passages([p], start=n) for n, p in listed)
+        return {"ok": True, "result": {"passages": text or "該当する記載は見つかりませんでした。"}}
+
+    # --- offline mode ---------------------------------------------------------------------------------------
+    def _offline_answer(
+        self, question: str, history: History, standalone: str, passages: list[Passage], notice: str | None = None
+    ) -> Answer:
+        from assistant.tools import execute
+        from assistant.tools.router import route
+
+        passages = list(passages)
+        records: list[ToolCallRecord] = []
+        calls = route(question) or (route(standalone) if standalone != question else [])
+        parts: list[str] = []
+        for call in calls:
+            out = execute(call.name, call.args)
+            rec = ToolCallRecord(name=call.name, args=call.args, result=out.get("result"),
+                                 ok=bool(out.get("ok")), error=out.get("error"))
+            records.append(rec)
+            if not rec.ok:
+                parts.append(str(rec.error))
+                continue
+            markers = self._cite_tool_quotes(out["result"], passages)
+            parts.append(_tool_summary(call.name, out["result"]) + "".join(f"[{n}]" for n in markers))
+        extract = self._extract(standalone, passages, skip_when_tools=bool(parts))
+        body: list[str] = []
+        if parts:
+            body.append(prompts.text("offline_tools_intro"))
+            body.extend(f"・{p}" for p in parts)
+        if extract:
+            body.append(prompts.text("offline_extract_intro"))
+            body.extend(f"・{s}" for s in extract)
+        if not body:
+            body.append(prompts.text("no_passages"))
+        body.append(prompts.text("dated_footer"))
+        body.append(notice or prompts.text("offline_notice"))
+        text = "\n".join(body)
+        cleaned, citations, uncited = resolve_citations(text, passages)
+        return Answer(
+            question=question, text=cleaned, citations=citations, tool_calls=records, retrieved=passages,
+            backend="offline", uncited=uncited and bool(parts or extract),
+            notice=notice or prompts.text("offline_notice"),
+        )
+
+    def _cite_tool_quotes(self, result: dict[str, Any], passages: list[Passage]) -> list[int]:
+        """Passage numbers holding the sentences a calculator cites; missing ones are fetched and appended."""
+        markers: list[int] = []
+        for cit in result.get("citations") or []:
+            doc, quote = cit.get("doc"), cit.get("quote", "")
+            key = match_key(quote)
+            n = next((i for i, p in enumerate(passages, 1) if p.chunk.doc_id == doc and key in match_key(p.chunk.text)), None)
+            if n is None:
+                chunk = self.retriever.find_quote(doc, quote)
+                if chunk is not None:
+                    passages.append(Passage(chunk=chunk, score=0.0, ranks={}))
+                    n = len(passages)
+            if n is not None and n not in markers:
+                markers.append(n)
+        return markers
+
+    def _extract(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[str]:
+        """The best few sentences of the top passages, each followed by its [n] marker."""
+        if not passages:
+            return []
+        tok = self.retriever.tokenizer
+        q_terms = set(tok.tokenize(query))
+        if not q_terms:
+            return []
+        idf = self._idf()
+        scored: list[tuple[float, int, int, str]] = []
+        for n, p in enumerate(passages[:3], start=1):
+            for j, sent in enumerate(split_sentences(p.chunk.text)):
+                if _is_heading_like(sent, p):
+                    continue
+                terms = set(tok.tokenize(sent))
+                score = sum(idf.get(t, 1.0) for t in q_terms & terms)
+                score *= 1.0 / (1.0 + 0.15 * (n - 1))  # trust the ranking a little
+                if score > 0:
+                    scored.append((score, n, j, sent))
+        scored.sort(key=lambda x: -x[0])
+        limit = 2 if skip_when_tools else 3
+        chosen = sorted(scored[:limit], key=lambda x: (x[1], x[2]))
+        return [f"{sent.lstrip('・-* ').strip()}[{n}]" for _, n, _, sent in chosen]
+
+    def _idf(self) -> dict[str, float]:
+        cached = getattr(self, "_idf_cache", None)
+        if cached is None:
+            import math
+
+            import numpy as np
+
+            counts = self.retriever.bm25.counts.tocsr()
+            df = np.bincount(counts.indices, minlength=counts.shape[1])
+            n = counts.shape[0]
+            cached = {t: math.log1p((n - df[i] + 0.5) / (df[i] + 0.5)) for t, i in self.retriever.bm25.vocab.items()}
+            self._idf_cache = cached
+        return cached
+
+    # --- staff reply drafts -----------------------------------------------------------------------------------
+    def draft_reply(self, inquiry: str) -> Draft:
+        from assistant.drafting import compose_draft
+
+        return compose_draft(self, inquiry)
+
+
+def _is_heading_like(sentence: str, passage: Passage) -> bool:
+    """Headings and table header rows carry no answer: '6. 事前調査の実施期間', '大項目\t小項目\t審査のポイント'."""
+    s = sentence.strip()
+    if len(s) < 12:
+        return True
+    if s in passage.chunk.section or s in passage.chunk.title:
+        return True
+    if "\t" in s and not any(e in s for e in "。．"):
+        cells = [c for c in s.split("\t") if c.strip()]
+        return all(len(c) <= 12 for c in cells)
+    return False
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    import httpx
+
+    try:
+        import openai
+
+        if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError)):
+            return True
+        if isinstance(exc, openai.APIStatusError) and exc.status_code in (502, 503, 504):
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError))
+
+
+def citations_as_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
+    return [c.model_dump() for c in citations]

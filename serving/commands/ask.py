@@ -1,0 +1,55 @@
+"""`koubo ask "質問" [--json]`: one answer with citations, tool calls and timings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from assistant.schema import Answer
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ask", help="質問に回答する (answer one question)")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON (the /api/ask shape)")
+    p.add_argument("--backend", choices=["auto", "offline", "llm"], default="auto")
+    p.set_defaults(func=run)
+
+
+def make_assistant(backend: str):  # type: ignore[no-untyped-def]
+    from assistant.config import load_settings
+    from assistant.engine import Assistant
+
+    return Assistant.from_settings(load_settings(), backend=backend)  # type: ignore[arg-type]
+
+
+def print_answer(answer: Answer, stream_printed: bool = False) -> None:
+    if not stream_printed:
+        print(answer.text)
+    if answer.citations:
+        print("\n出典:")
+        for c in answer.citations:
+            where = f"{c.title} > {c.section}" if c.section else c.title
+            quote = textwrap.shorten(c.quote.replace("\n", " "), 120, placeholder=" …")
+            print(f"  [{c.marker}] {where} ({c.doc})\n      {quote}")
+    if answer.tool_calls:
+        print("\nツール呼び出し:")
+        for t in answer.tool_calls:
+            status = "ok" if t.ok else f"エラー: {t.error}"
+            print(f"  - {t.name}({json.dumps(t.args, ensure_ascii=False)}) → {status}")
+    if answer.uncited:
+        print("\n⚠ この回答には有効な出典がありません。内容を資料で確認してください。")
+    timings = ", ".join(f"{k} {v:.0f}ms" for k, v in answer.timings_ms.items() if "." not in k)
+    print(f"\n[{answer.backend}] {timings}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    assistant = make_assistant(args.backend)
+    answer = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_api(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
