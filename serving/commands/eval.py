@@ -1,0 +1,223 @@
+"""`koubo eval`: run the FAQ eval, compare two runs, or turn web feedback into draft eval items.
+
+Forms:
+  koubo eval --dataset FILE --out DIR [...]     shorthand for `koubo eval run ...`
+  koubo eval run --dataset FILE --out DIR [--backend auto|offline|llm] [--limit N]
+                 [--mode answer|retrieval] [--method fused|bm25|dense] [--judge]
+  koubo eval compare RUN_A RUN_B [--out FILE.md]
+  koubo eval from-feedback EXPORT.jsonl --out drafts.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def _add_run_args(p: argparse.ArgumentParser, suppress: bool = False) -> None:
+    # On the `run` sub-form, defaults are suppressed so they do not overwrite options given before `run`.
+    d = (lambda v: argparse.SUPPRESS) if suppress else (lambda v: v)
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=d(None),
+        help="FAQ dataset JSONL (default: the packaged evals/datasets/faq.jsonl)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=d(None), help="run folder to write (default: eval-runs/<time>)"
+    )
+    p.add_argument("--backend", choices=["auto", "offline", "llm"], default=d("auto"))
+    p.add_argument("--limit", type=int, default=d(None), help="only the first N items")
+    p.add_argument(
+        "--mode",
+        choices=["answer", "retrieval"],
+        default=d("answer"),
+        help="answer: full assistant; retrieval: retrieval only (per-method tables)",
+    )
+    p.add_argument(
+        "--method",
+        choices=["fused", "bm25", "dense"],
+        default=d("fused"),
+        help="retrieval method in --mode retrieval",
+    )
+    p.add_argument(
+        "--judge",
+        action="store_true",
+        default=d(False),
+        help="add the model-judged pass (faithfulness, correctness); needs KOUBO_LLM_BASE_URL",
+    )
+    p.add_argument("--no-progress", dest="progress", action="store_false", default=d(True))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="FAQ 評価を実行・比較する (run / compare evals)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_run_args(p)
+    p.set_defaults(func=run_cmd)
+    actions = p.add_subparsers(dest="eval_action", metavar="{run,compare,from-feedback}")
+
+    r = actions.add_parser("run", help="run the eval (same as `koubo eval --dataset ...`)")
+    _add_run_args(r, suppress=True)
+    r.set_defaults(func=run_cmd)
+
+    c = actions.add_parser("compare", help="compare two run folders")
+    c.add_argument("run_a", type=Path, help="baseline run folder")
+    c.add_argument("run_b", type=Path, help="new run folder")
+    c.add_argument(
+        "--out", dest="compare_out", type=Path, default=None, help="also write the table to FILE.md"
+    )
+    c.set_defaults(func=compare_cmd)
+
+    f = actions.add_parser("from-feedback", help="draft eval items from disliked answers (web export)")
+    f.add_argument("export", type=Path, help="feedback export JSONL from the web app")
+    f.add_argument("--out", dest="drafts_out", type=Path, required=True, help="drafts JSONL to write")
+    f.set_defaults(func=feedback_cmd)
+
+
+def _pct(v: object) -> str:
+    return "–" if v is None else f"{float(v) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def _print_summary(summary: dict) -> None:
+    r = summary.get("retrieval") or {}
+    print(f"評価完了: {summary['n']} 件（エラー {summary['errors']} 件, mode {summary['mode']}）")
+    print(
+        f"  retrieval  hit@1 {_pct(r.get('hit@1'))}  hit@3 {_pct(r.get('hit@3'))}  "
+        f"hit@5 {_pct(r.get('hit@5'))}  MRR {r.get('mrr') if r.get('mrr') is None else round(r['mrr'], 3)}"
+    )
+    if summary.get("answer"):
+        a, t, rf, c = summary["answer"], summary["tools"], summary["refusal"], summary["citations"]
+        print(
+            f"  answer     must_include {_pct(a.get('must_include_accuracy'))}  "
+            f"(calc {_pct(a['calc'].get('must_include_accuracy'))})  tool {_pct(t.get('name_accuracy'))}"
+        )
+        print(
+            f"  refusal    accuracy {_pct(rf.get('accuracy'))}"
+            f"  false-refusal {_pct(rf.get('false_refusal_rate'))}"
+            f"  citations valid {_pct(c.get('validity'))}"
+        )
+    if summary.get("judge"):
+        j = summary["judge"]
+        print(
+            f"  model-judged faithfulness {_pct(j.get('faithfulness'))}"
+            f"  correctness {_pct(j.get('correctness'))}"
+        )
+    lat = summary.get("latency_ms") or {}
+    if lat.get("p50") is not None:
+        print(f"  latency    p50 {lat['p50']:.0f} ms  p95 {lat['p95']:.0f} ms")
+
+
+def run_cmd(args: argparse.Namespace) -> int:
+    from assistant.config import ConfigError, load_settings
+    from evals.runner import PACKAGED_DATASET, DatasetError, run_eval
+
+    if getattr(args, "limit", None) is not None and args.limit < 1:
+        print("--limit には 1 以上の整数を指定してください。", file=sys.stderr)
+        return 2
+    dataset = args.dataset or PACKAGED_DATASET
+    out = args.out or Path("eval-runs") / (
+        datetime.now().strftime("%Y%m%d-%H%M%S")
+        + f"-{args.mode}"
+        + (f"-{args.method}" if args.mode == "retrieval" else "")
+    )
+    settings = load_settings()
+    if args.judge and not settings.llm_configured:
+        print(
+            "--judge には LLM のエンドポイントが必要です。"
+            "KOUBO_LLM_BASE_URL を設定するか、--judge を外してください。",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        result = run_eval(
+            dataset,
+            out,
+            settings=settings,
+            backend=args.backend,
+            mode=args.mode,
+            method=args.method,
+            limit=args.limit,
+            judge=args.judge,
+            progress=args.progress,
+        )
+    except DatasetError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        log.error("eval run failed: %s", exc, exc_info=log.isEnabledFor(logging.INFO))
+        print(
+            f"評価結果を書き込めませんでした（{exc}）。--out のフォルダを確認してください。", file=sys.stderr
+        )
+        return 1
+    except Exception as exc:
+        if isinstance(exc, ConfigError):
+            raise  # the CLI frame prints configuration errors itself
+        log.error("eval run failed: %s", exc, exc_info=log.isEnabledFor(logging.INFO))
+        print(
+            f"評価を実行できませんでした（{type(exc).__name__}: {exc}）。"
+            "-v を付けて再実行し、ログを確認してください。",
+            file=sys.stderr,
+        )
+        return 1
+    _print_summary(result.summary)
+    print(
+        f"結果: {result.paths['results']}\n集計: {result.paths['summary']}\n"
+        f"レポート: {result.paths['report_html']}"
+    )
+    if result.summary["n"] and result.summary["errors"] == result.summary["n"]:
+        print(
+            "すべての項目でエラーが発生しました。-v を付けて再実行し、ログを確認してください。",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def compare_cmd(args: argparse.Namespace) -> int:
+    from evals.compare import RunDirError, compare_runs, format_comparison
+
+    try:
+        text = format_comparison(compare_runs(args.run_a, args.run_b))
+    except RunDirError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(text, end="")
+    if args.compare_out:
+        try:
+            args.compare_out.parent.mkdir(parents=True, exist_ok=True)
+            args.compare_out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            log.error("cannot write %s: %s", args.compare_out, exc)
+            print(f"{args.compare_out} に書き込めませんでした（{exc}）。", file=sys.stderr)
+            return 1
+    return 0
+
+
+def feedback_cmd(args: argparse.Namespace) -> int:
+    from evals.feedback import convert_file
+
+    try:
+        conv = convert_file(args.export, args.drafts_out)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        log.error("cannot write %s: %s", args.drafts_out, exc)
+        print(f"{args.drafts_out} に書き込めませんでした（{exc}）。", file=sys.stderr)
+        return 1
+    print(
+        f"下書き {len(conv.drafts)} 件を {args.drafts_out} に書き出しました"
+        f"（読み込み {conv.read} 行, 低評価以外 {conv.skipped_not_dislike}, 重複 {conv.duplicates}, "
+        f'読めない行 {conv.skipped_bad}）。gold_sources と must_include を埋め、"draft": true を外してから'
+        " データセットに加えてください。"
+    )
+    return 0
