@@ -50,7 +50,7 @@ def heuristic_condense(question: str, history: History) -> str:
         return question
     q = nfkc(question).strip()
     if len(q) <= 25 or _FOLLOW_UP.search(q):
-        return f"{last_user.strip()} {q}"
+        return f"{last_user.strip()} {question.strip()}"
     return question
 
 
@@ -77,6 +77,7 @@ class Assistant:
         self.retriever = retriever
         self.backend = backend
         self._chat_model = chat_model
+        self._injected_model = chat_model is not None  # tests and benchmarks: no health check
         self.health = health or HealthChecker(settings)
         self._tools: list[Any] | None = None
 
@@ -182,7 +183,7 @@ class Assistant:
     def _want_llm(self) -> bool:
         if self.backend == "offline":
             return False
-        if self._chat_model is not None:
+        if self._injected_model:
             return True
         if not self.settings.llm_configured:
             return False
@@ -258,6 +259,9 @@ class Assistant:
                 raise
             if acc is None:
                 raise LLMUnavailable("empty response from the LLM", streamed)
+            if not (getattr(acc, "response_metadata", None) or {}).get("finish_reason"):
+                # The SSE stream ended without a finish reason: the endpoint went away mid-answer.
+                raise LLMUnavailable("stream ended without finish_reason", streamed)
             ai = AIMessage(
                 content=acc.content, tool_calls=getattr(acc, "tool_calls", []) or [],
                 invalid_tool_calls=getattr(acc, "invalid_tool_calls", []) or [],
@@ -387,6 +391,7 @@ class Assistant:
                     continue
                 terms = set(tok.tokenize(sent))
                 score = sum(idf.get(t, 1.0) for t in q_terms & terms)
+                score /= 1.0 + len(terms) / 25.0  # long table rows match everything a little
                 score *= 1.0 / (1.0 + 0.15 * (n - 1))  # trust the ranking a little
                 if score > 0:
                     scored.append((score, n, j, sent))

@@ -74,6 +74,9 @@ class ScriptedChatModel(BaseChatModel):
             chunks.append({"name": bad.get("name"), "args": bad.get("args"), "id": bad.get("id"), "index": idx})
         if chunks:
             yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))
+        # Like a real endpoint, a completed response says why it stopped.
+        finish = "tool_calls" if chunks else "stop"
+        yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": finish}))
 
 
 def scripted_tool_message(name: str, args: dict[str, Any] | str, text: str = "") -> AIMessage:
