@@ -1,0 +1,100 @@
+"""What the HTTP API and the Gradio app share at runtime: one Assistant, the storage, staff auth, limits."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.config import Settings
+from assistant.schema import Answer, StreamEvent
+from serving.auth import StaffAuth
+from serving.storage import Storage
+from serving.web.limits import RateLimiter
+
+log = logging.getLogger(__name__)
+
+# While streaming, the text so far is written to SQLite at most this often (a crash keeps it).
+PROGRESS_EVERY_S = 1.0
+
+
+@dataclass
+class WebService:
+    settings: Settings
+    assistant: Any  # assistant.engine.Assistant; Any so tests may pass a look-alike
+    storage: Storage
+    auth: StaffAuth
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, backend: str = "auto", chat_model: Any = None, assistant: Any = None,
+    ) -> "WebService":
+        if assistant is None:
+            from assistant.engine import Assistant
+
+            assistant = Assistant.from_settings(settings, backend=backend, chat_model=chat_model)  # type: ignore[arg-type]
+        storage = Storage(settings.sqlite_path)
+        interrupted = storage.mark_interrupted()
+        if interrupted:
+            log.warning("%d answer(s) were cut off by the last shutdown; kept and marked partial", interrupted)
+        return cls(settings, assistant, storage, StaffAuth(settings.staff_users, settings.session_secret))
+
+    @property
+    def offline(self) -> bool:
+        return self.assistant.status()["backend"] == "offline"
+
+    def stream_and_store(
+        self,
+        question: str,
+        history: list[dict[str, str]],
+        *,
+        conversation_id: str,
+        channel: str,
+        client: str | None,
+    ) -> Iterator[tuple[int, StreamEvent]]:
+        """Assistant.stream with the turn stored first, progress saved while streaming, result stored at the end.
+
+        Yields (turn_id, event). If the consumer stops early (browser closed) or the engine raises, the turn
+        keeps the text that arrived, marked partial.
+        """
+        turn_id = self.storage.start_turn(conversation_id, question, history, channel=channel, client=client)
+        text = ""
+        last_save = time.monotonic()
+        finished = False
+        try:
+            for event in self.assistant.stream(question, history):
+                if event.type == "token" and event.text:
+                    text += event.text
+                    if time.monotonic() - last_save > PROGRESS_EVERY_S:
+                        self.storage.save_progress(turn_id, text)
+                        last_save = time.monotonic()
+                elif event.type == "final" and event.answer is not None:
+                    self.storage.finish_turn(turn_id, event.answer)
+                    finished = True
+                yield turn_id, event
+        except GeneratorExit:
+            if not finished:
+                self.storage.abort_turn(turn_id, text, "client went away")
+            raise
+        except Exception as exc:
+            log.exception("answering turn %d failed", turn_id)
+            if not finished:
+                self.storage.abort_turn(turn_id, text, f"{type(exc).__name__}: {exc}")
+            raise
+
+    def ask_and_store(self, question: str, history: list[dict[str, str]], *, conversation_id: str,
+                      channel: str, client: str | None) -> tuple[int, Answer]:
+        answer: Answer | None = None
+        turn_id = 0
+        for turn_id, event in self.stream_and_store(question, history, conversation_id=conversation_id,
+                                                    channel=channel, client=client):
+            if event.type == "final":
+                answer = event.answer
+        assert answer is not None, "Assistant.stream ended without a final event"
+        return turn_id, answer

@@ -1,0 +1,234 @@
+"""The staff desk tab: login, inquiry → reply draft, edit, save / mark sent, past drafts, copy and download.
+
+Login design: the tab has its own form; a successful login puts a signed session token (serving.auth) in
+``gr.State``, which lives on the server and cannot be forged by the browser. Every handler re-checks it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.schema import Citation, Draft
+from serving.web import render
+from serving.web.service import WebService
+
+log = logging.getLogger(__name__)
+
+STATUS_JA = {"draft": "下書き", "sent": "送信済み"}
+DRAFT_HEADERS = ["ID", "件名", "状態", "作成者", "更新日時"]
+
+_EXPIRED = "ログインの有効期限が切れたか、ログインしていません。もう一度ログインしてください。"
+
+
+def email_text(subject: str, salutation: str, body: str, signature: str) -> str:
+    return Draft(inquiry="", subject=subject, salutation=salutation, body=body, signature=signature).as_email()
+
+
+def eml_bytes(subject: str, salutation: str, body: str, signature: str) -> bytes:
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["To"] = ""
+    msg["X-Koubo-Draft"] = "yes"
+    msg.set_content(f"{salutation}\n\n{body}\n\n{signature}\n", charset="utf-8")
+    return msg.as_bytes()
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", text)[:40].strip("_") or "draft"
+
+
+class StaffHandlers:
+    def __init__(self, service: WebService) -> None:
+        self.service = service
+        self._downloads = Path(tempfile.mkdtemp(prefix="koubo-drafts-"))
+
+    # --- auth --------------------------------------------------------------------------------------------------
+    def _who(self, token: str | None) -> str:
+        name = self.service.auth.verify(token)
+        if not name:
+            raise gr.Error(_EXPIRED, title="ログインが必要です")
+        return name
+
+    def login(self, name: str, password: str) -> tuple[Any, ...]:
+        name = (name or "").strip()
+        if not self.service.auth.enabled:
+            return (None, gr.update(), gr.update(), "スタッフユーザーが設定されていません。管理者にお問い合わせください。",
+                    "", gr.update(), gr.update(), "")
+        if not self.service.auth.check(name, password or ""):
+            log.info("staff login failed for %r", name)
+            return (None, gr.update(visible=True), gr.update(visible=False),
+                    "ユーザー名またはパスワードが正しくありません。", "", gr.update(), gr.update(), "")
+        token = self.service.auth.issue(name)
+        rows, choices = self._drafts_view()
+        return (token, gr.update(visible=False), gr.update(visible=True), "",
+                f"**{name}** さんとしてログインしています。", rows, gr.update(choices=choices, value=None), "")
+
+    def logout(self) -> tuple[Any, ...]:
+        return None, gr.update(visible=True), gr.update(visible=False), "ログアウトしました。", ""
+
+    # --- drafting ----------------------------------------------------------------------------------------------
+    def make_draft(self, token: str | None, inquiry: str) -> tuple[Any, ...]:
+        self._who(token)
+        inquiry = (inquiry or "").strip()
+        if not inquiry:
+            raise gr.Error("問い合わせメールの本文を貼り付けてから「下書きを作成」を押してください。", title="入力が空です")
+        draft = self.service.assistant.draft_reply(inquiry)
+        current = {"id": None, "inquiry": draft.inquiry, "backend": draft.backend,
+                   "citations": [c.model_dump() for c in draft.citations]}
+        note = "下書きを作成しました。内容を確認・編集してから保存してください。"
+        if draft.notice:
+            note += f"\n\n{draft.notice}"
+        return (current, draft.subject, draft.salutation, draft.body, draft.signature,
+                render.draft_sources_markdown(draft.citations), note)
+
+    def _draft_from_fields(self, current: dict[str, Any], inquiry: str, subject: str, salutation: str, body: str,
+                           signature: str) -> Draft:
+        return Draft(
+            inquiry=(inquiry or current.get("inquiry") or "").strip(), subject=subject or "", salutation=salutation or "",
+            body=body or "", signature=signature or "", backend=current.get("backend") or "offline",
+            citations=[Citation.model_validate(c) for c in current.get("citations") or []],
+        )
+
+    def save(self, token: str | None, current: dict[str, Any] | None, inquiry: str, subject: str, salutation: str,
+             body: str, signature: str) -> tuple[Any, ...]:
+        who = self._who(token)
+        current = dict(current or {})
+        if not (body or "").strip():
+            raise gr.Error("本文が空です。「下書きを作成」するか、本文を入力してから保存してください。", title="保存できません")
+        draft = self._draft_from_fields(current, inquiry, subject, salutation, body, signature)
+        current["id"] = self.service.storage.save_draft(draft, who, current.get("id"))
+        rows, choices = self._drafts_view()
+        return current, f"下書き #{current['id']} を保存しました。", rows, gr.update(choices=choices)
+
+    def mark_sent(self, token: str | None, current: dict[str, Any] | None, inquiry: str, subject: str,
+                  salutation: str, body: str, signature: str) -> tuple[Any, ...]:
+        current, _, _, _ = self.save(token, current, inquiry, subject, salutation, body, signature)
+        self.service.storage.mark_sent(int(current["id"]))
+        rows, choices = self._drafts_view()
+        return current, f"下書き #{current['id']} を送信済みにしました。", rows, gr.update(choices=choices)
+
+    def open_draft(self, token: str | None, choice: str | None) -> tuple[Any, ...]:
+        self._who(token)
+        m = re.match(r"#(\d+)", choice or "")
+        row = self.service.storage.get_draft(int(m.group(1))) if m else None
+        if row is None:
+            raise gr.Error("下書きが見つかりませんでした。一覧から選び直してください。", title="読み込めません")
+        current = {"id": row["id"], "inquiry": row["inquiry"], "backend": row["backend"], "citations": row["citations"]}
+        note = f"下書き #{row['id']}（{STATUS_JA.get(row['status'], row['status'])}）を開きました。"
+        return (current, row["inquiry"], row["subject"], row["salutation"], row["body"], row["signature"],
+                render.draft_sources_markdown(row["citations"]), note)
+
+    def new_draft(self) -> tuple[Any, ...]:
+        return {"id": None, "citations": []}, "", "", "", "", "", "", ""
+
+    def refresh(self, token: str | None) -> tuple[Any, Any]:
+        self._who(token)
+        rows, choices = self._drafts_view()
+        return rows, gr.update(choices=choices)
+
+    def _drafts_view(self) -> tuple[list[list[Any]], list[str]]:
+        rows = self.service.storage.list_drafts()
+        table = [[r["id"], r["subject"], STATUS_JA.get(r["status"], r["status"]), r["author"] or "",
+                  _local_time(r["updated_at"])] for r in rows]
+        choices = [f"#{r['id']} {r['subject'] or '（件名なし）'}（{STATUS_JA.get(r['status'], r['status'])}）" for r in rows]
+        return table, choices
+
+    # --- copy / download -------------------------------------------------------------------------------------
+    def preview(self, subject: str, salutation: str, body: str, signature: str) -> str:
+        return email_text(subject or "", salutation or "", body or "", signature or "")
+
+    def download(self, token: str | None, current: dict[str, Any] | None, kind: str, subject: str, salutation: str,
+                 body: str, signature: str) -> Any:
+        self._who(token)
+        if not (body or "").strip():
+            raise gr.Error("本文が空のため、ダウンロードできません。", title="ダウンロードできません")
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        draft_id = (current or {}).get("id")
+        path = self._downloads / f"reply-{draft_id or 'new'}-{_safe_name(subject or '')}-{stamp}.{kind}"
+        if kind == "eml":
+            path.write_bytes(eml_bytes(subject or "", salutation or "", body or "", signature or ""))
+        else:
+            path.write_text(email_text(subject or "", salutation or "", body or "", signature or ""), encoding="utf-8")
+        return gr.update(value=str(path), visible=True)
+
+
+def _local_time(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def build_staff_tab(service: WebService) -> None:
+    h = StaffHandlers(service)
+    token = gr.State(None)
+    current = gr.State({"id": None, "citations": []})
+
+    with gr.Column(visible=True, elem_id="koubo-login") as login_col:
+        gr.Markdown("### スタッフ用ログイン\n問い合わせメールへの返信下書きを作成する、ヘルプデスク担当者向けの画面です。")
+        if not service.auth.enabled:
+            gr.Markdown("⚠ スタッフユーザーが設定されていません。管理者は `koubo web --add-staff 名前` で"
+                        "パスワードのハッシュを作成し、環境変数 `KOUBO_STAFF_USERS` に設定してください。")
+        user = gr.Textbox(label="ユーザー名", elem_id="koubo-staff-user", max_length=100)
+        password = gr.Textbox(label="パスワード", type="password", elem_id="koubo-staff-password", max_length=200)
+        login_btn = gr.Button("ログイン", variant="primary", elem_id="koubo-login-btn")
+        login_msg = gr.Markdown(elem_id="koubo-login-msg")
+
+    with gr.Column(visible=False, elem_id="koubo-desk") as desk_col:
+        with gr.Row():
+            who = gr.Markdown(elem_id="koubo-staff-who")
+            logout_btn = gr.Button("ログアウト", size="sm", scale=0, min_width=100)
+        inquiry = gr.Textbox(label="問い合わせメール（件名・本文を貼り付け）", lines=8, max_lines=30,
+                             elem_id="koubo-inquiry",
+                             placeholder="件名: 補助率について\n\n株式会社〇〇の△△と申します。\n大企業の場合の補助率を教えてください。")
+        with gr.Row():
+            make_btn = gr.Button("下書きを作成", variant="primary", elem_id="koubo-make-draft")
+            new_btn = gr.Button("新しい問い合わせ", size="sm")
+        note = gr.Markdown(elem_id="koubo-draft-note")
+        subject = gr.Textbox(label="件名", elem_id="koubo-draft-subject")
+        salutation = gr.Textbox(label="宛名", lines=2, elem_id="koubo-draft-salutation")
+        body = gr.Textbox(label="本文", lines=14, max_lines=60, elem_id="koubo-draft-body")
+        signature = gr.Textbox(label="署名", lines=4, elem_id="koubo-draft-signature")
+        sources = gr.HTML(elem_id="koubo-draft-sources")
+        with gr.Row():
+            save_btn = gr.Button("下書き保存", variant="primary", elem_id="koubo-save-draft")
+            sent_btn = gr.Button("送信済みにする", elem_id="koubo-mark-sent")
+            txt_btn = gr.Button("テキスト (.txt)", size="sm", elem_id="koubo-dl-txt")
+            eml_btn = gr.Button("メール (.eml)", size="sm", elem_id="koubo-dl-eml")
+        save_msg = gr.Markdown(elem_id="koubo-save-msg")
+        file_out = gr.File(label="ダウンロード", visible=False, interactive=False)
+        with gr.Accordion("返信メール全文（コピー用）", open=False):
+            preview = gr.Textbox(show_label=False, lines=12, interactive=False, buttons=["copy"],
+                                 elem_id="koubo-draft-preview")
+        gr.Markdown("### 過去の下書き")
+        with gr.Row():
+            pick = gr.Dropdown(label="下書きを開く", choices=[], scale=4, elem_id="koubo-draft-pick")
+            open_btn = gr.Button("開く", scale=1, min_width=80)
+            refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
+        table = gr.Dataframe(headers=DRAFT_HEADERS, value=[], interactive=False, wrap=True, elem_id="koubo-drafts")
+
+    fields = [subject, salutation, body, signature]
+    login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]
+    login_btn.click(h.login, [user, password], login_outs)
+    password.submit(h.login, [user, password], login_outs)
+    logout_btn.click(h.logout, None, [token, login_col, desk_col, login_msg, who])
+    make_btn.click(h.make_draft, [token, inquiry], [current, *fields, sources, note])
+    new_btn.click(h.new_draft, None, [current, inquiry, *fields, sources, note])
+    save_btn.click(h.save, [token, current, inquiry, *fields], [current, save_msg, table, pick])
+    sent_btn.click(h.mark_sent, [token, current, inquiry, *fields], [current, save_msg, table, pick])
+    open_btn.click(h.open_draft, [token, pick], [current, inquiry, *fields, sources, note])
+    refresh_btn.click(h.refresh, [token], [table, pick])
+    txt_btn.click(lambda t, c, *f: h.download(t, c, "txt", *f), [token, current, *fields], file_out)
+    eml_btn.click(lambda t, c, *f: h.download(t, c, "eml", *f), [token, current, *fields], file_out)
+    for f in fields:
+        f.change(h.preview, fields, preview, show_progress="hidden")
