@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, le=1000)
     bm25_weight: float = Field(1.0, ge=0.0, le=10.0)
     dense_weight: float = Field(1.0, ge=0.0, le=10.0)
+    query_expansion: bool = Field(True, description="Expand the BM25 query with the helpdesk lexicon.")
     bm25_k1: float = Field(1.2, gt=0.0, le=5.0)
     bm25_b: float = Field(0.75, ge=0.0, le=1.0)
     chunk_size: int = Field(400, ge=80, le=4000, description="Target chunk length in characters.")

@@ -11,6 +11,7 @@ from assistant.bm25 import BM25Index
 from assistant.config import ConfigError, Settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.japanese import JapaneseTokenizer, default_tokenizer
+from assistant.lexicon import expand_query
 from assistant.schema import Chunk, Passage
 from assistant.store import ChunkStore
 
@@ -140,7 +141,8 @@ class Retriever:
 
         t = time.perf_counter()
         if method in ("fused", "bm25"):
-            tokens = self.tokenizer.tokenize(query)
+            lexical_query = expand_query(query) if self.settings.query_expansion else query
+            tokens = self.tokenizer.tokenize(lexical_query)
             t = lap("tokenize", t)
             rankings["bm25"] = self.bm25.search(tokens, n_cand)
             t = lap("bm25", t)
