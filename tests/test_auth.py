@@ -55,15 +55,15 @@ def test_tokens(users):
 
 def test_python_m_serving_auth_hash():
     proc = subprocess.run([sys.executable, "-m", "serving.auth", "hash", "suzuki"], input=PW + "\n",
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     hashed = proc.stdout.strip()
     assert verify_password(PW, hashed)
     assert "KOUBO_STAFF_USERS=" in proc.stderr and hashed in proc.stderr
     short = subprocess.run([sys.executable, "-m", "serving.auth", "hash"], input="short\n",
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=60, check=False)
     assert short.returncode != 0 and "8文字以上" in short.stderr
-    usage = subprocess.run([sys.executable, "-m", "serving.auth"], capture_output=True, text=True, timeout=60)
+    usage = subprocess.run([sys.executable, "-m", "serving.auth"], capture_output=True, text=True, timeout=60, check=False)
     assert usage.returncode == 2 and "使い方" in usage.stderr
 
 

@@ -64,11 +64,11 @@ def test_offline_answer_like_comment_undo_retry(service):
     assert [(f["turn_id"], f["rating"], f["comment"]) for f in fb] == [(second_turn, "dislike", "根拠の記載が欲しい")]
 
     # undo the second turn: the question goes back to the textbox
-    messages2, state, box = h.on_undo(state, SimpleNamespace(index=len(messages) - 1))
+    __, state, box = h.on_undo(state, SimpleNamespace(index=len(messages) - 1))
     assert box == "中小企業の場合は？" and len(state["turns"]) == 1
 
     # retry the first: a new stored turn replaces it
-    _, (messages3, state, _) = _run(h.on_retry(state, SimpleNamespace(index=0), None))
+    _, (_messages3, state, _) = _run(h.on_retry(state, SimpleNamespace(index=0), None))
     assert len(state["turns"]) == 1 and state["turns"][0]["turn_id"] not in (second_turn,)
     assert len(service.storage.turns()) == 3
 
@@ -76,7 +76,7 @@ def test_offline_answer_like_comment_undo_retry(service):
 def test_input_limits_in_the_ui(service):
     h = ChatHandlers(service)
     long_q = "補" * (service.settings.max_question_chars + 1)
-    _, (messages, state, box) = _run(h.respond(long_q, new_state()))
+    _, (messages, _state, box) = _run(h.respond(long_q, new_state()))
     assert messages == [] and box == long_q and service.storage.turns() == []
     _, (messages, _, _) = _run(h.respond("   ", new_state()))
     assert messages == []
@@ -95,7 +95,9 @@ def test_staff_handlers_require_login(service):
     current, msg, rows, _ = s.save(token, current, "", subject, salutation, body + "\n追記", signature)
     assert "保存しました" in msg and rows[0][0] == current["id"]
     path = s.download(token, current, "eml", subject, salutation, body, signature)["value"]
-    raw = open(path, "rb").read()
+    with open(path, "rb") as f:
+        raw = f.read()
     assert b"Subject: Re: =?utf-8?b?" in raw and b"charset=\"utf-8\"" in raw
     txt = s.download(token, current, "txt", subject, salutation, body, signature)["value"]
-    assert open(txt, encoding="utf-8").read().startswith("件名: Re: 補助率")
+    with open(txt, encoding="utf-8") as f:
+        assert f.read().startswith("件名: Re: 補助率")

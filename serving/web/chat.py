@@ -159,7 +159,7 @@ class ChatHandlers:
         turn_id = state["turns"][i]["turn_id"]
         try:
             state["feedback_id"] = self.service.storage.add_feedback(turn_id, rating)
-        except Exception:  # noqa: BLE001 - feedback must never break the chat
+        except Exception:
             log.exception("storing feedback for turn %s failed", turn_id)
             gr.Warning("評価を保存できませんでした。時間をおいてもう一度お試しください。")
             return state, gr.update(visible=False), "", ""

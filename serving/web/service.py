@@ -34,7 +34,7 @@ class WebService:
     @classmethod
     def from_settings(
         cls, settings: Settings, *, backend: str = "auto", chat_model: Any = None, assistant: Any = None,
-    ) -> "WebService":
+    ) -> WebService:
         if assistant is None:
             from assistant.engine import Assistant
 
