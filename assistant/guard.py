@@ -26,6 +26,10 @@ _INJECTION = [
     r"DAN\b|jailbreak|ジェイルブレイク|脱獄",
     r"(制限|制約|ルール)(なし|無し|を外|を解除)",
     r"(以降|これから)は?.{0,20}(として|になりきって)(振る舞|答え|回答)",
+    # role-play and planted "official" instructions
+    r"ロールプレイ|なりきって|役を演じ|演じてください|(あなた|君)は.{0,15}(審査員|担当者|職員|大臣)(です|だ|として)",
+    r"(と|って)(答え|回答|返答|返事)(ること|なさい|てください|ろ)",
+    r"(採択|合格|承認)(を|すると|確定と)?.{0,6}(宣言|約束|保証)",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION), re.IGNORECASE)
 
@@ -41,11 +45,24 @@ _DOMAIN = [
     "取組方針", "第三者委員会", "インターコネクト", "計算機", "交付", "契約", "単価", "ベンダー", "補助金", "助成金",
 ]
 
+# Requests outside the helpdesk's job even when they use programme words: other ministries' schemes, writing
+# code, forecasts, other applicants' confidential status, a vendor's account support, product comparisons.
+_OUT_OF_SCOPE_ALWAYS = re.compile(
+    r"厚生労働省|厚労省|文部科学省|文科省|総務省|国土交通省|国交省|農林水産省|農水省|環境省|内閣府の|"
+    r"科研費|雇用調整助成金|ものづくり補助金|it導入補助金|事業再構築補助金|小規模事業者持続化|"
+    r"(コード|プログラム|スクリプト|sql)を(書|作|生成)|実装して(ください|下さい)|"
+    r"(相場|株価|為替レート|レート)を?(予想|予測)|(予想|予測)して(もらえ|ください|下さい|くれ)|"
+    r"(競合|他社|ライバル|[a-zａ-ｚ]社)[^。]{0,20}(申請|応募|採択)(している|した|された)か|"
+    r"(アカウント|請求先|パスワード|ログイン)[^。]{0,15}(変更|設定|リセット|方法)|"
+    r"(どっち|どちら)[^。]{0,10}(速い|早い|良い|いい|おすすめ|高性能)",
+    re.IGNORECASE,
+)
+
 # Clearly unrelated requests (checked only when no domain word is present).
 _OFF_TOPIC = re.compile(
     r"天気|株価|為替相場|レシピ|料理|占い|恋愛|ゲーム|映画|音楽|スポーツ|野球|サッカー|旅行|ホテル|"
     r"コードを書|プログラムを書|python|javascript|翻訳して|小説|詩を|歌詞|ジョーク|冗談|"
-    r"確定申告|年金|税金|ビザ|医療費|病院|宝くじ|競馬|仮想通貨|ビットコイン",
+    r"確定申告|年金|税金|ビザ|医療費|病院|宝くじ|競馬|仮想通貨|ビットコイン|ランチ|お店|飲食店|グルメ|居酒屋",
     re.IGNORECASE,
 )
 
@@ -71,6 +88,9 @@ def check(question: str, top_dense_similarity: float | None = None, min_similari
     m = _INJECTION_RE.search(q)
     if m:
         return GuardResult("injection", f"injection pattern: {m.group(0)!r}")
+    m = _OUT_OF_SCOPE_ALWAYS.search(q)
+    if m:
+        return GuardResult("out_of_scope", f"out-of-scope request: {m.group(0)!r}")
     domain = has_domain_term(q)
     if not domain and _OFF_TOPIC.search(q):
         return GuardResult("out_of_scope", "off-topic keyword and no domain term")
