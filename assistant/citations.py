@@ -20,21 +20,23 @@ def _numbers(group: str) -> list[int]:
 
 
 def resolve_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], bool]:
-    """Returns (text with invalid markers removed, citations in order of first use, uncited flag).
+    """Returns (text with markers renumbered 1..m in order of first use and invalid ones removed, citations,
+    uncited flag).
 
-    ``passages[i]`` is marker ``i + 1``. ``uncited`` is True when the text states facts but carries no valid
-    marker at all.
+    ``passages[i]`` is the model's marker ``i + 1``. Renumbering keeps the sources under an answer as
+    [1], [2], … whatever the passage positions were. ``uncited`` is True when the text states facts but
+    carries no valid marker at all.
     """
-    used: dict[int, Citation] = {}
+    used: dict[int, Citation] = {}  # passage number → citation (with its new marker)
 
     def repl(m: re.Match[str]) -> str:
         valid = [n for n in _numbers(m.group(1)) if 1 <= n <= len(passages)]
         for n in valid:
             if n not in used:
                 c = passages[n - 1].chunk
-                used[n] = Citation(marker=n, chunk_id=c.id, doc=c.doc_id, title=c.title, section=c.section,
-                                   quote=c.text)
-        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+                used[n] = Citation(marker=len(used) + 1, chunk_id=c.id, doc=c.doc_id, title=c.title,
+                                   section=c.section, quote=c.text)
+        return "".join(f"[{used[n].marker}]" for n in dict.fromkeys(valid))
 
     cleaned = _MARKER.sub(repl, text)
     cleaned = re.sub(r"[ \t]+\n", "\n", cleaned)

@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant import prompts
-from assistant.citations import resolve_citations
 from assistant.schema import Draft
 from assistant.text import nfkc
 
@@ -85,7 +84,7 @@ def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
         "ご不明な点がございましたら、お気軽にお問い合わせくださいますようお願いいたします。\n"
         "何卒よろしくお願い申し上げます。"
     )
-    body, citations, _ = resolve_citations(body, answer.retrieved)
+    citations = answer.citations  # the answer's [n] markers are already numbered to these
     return Draft(
         inquiry=inquiry,
         subject=subject_for(inquiry),
