@@ -45,13 +45,17 @@ def test_build_command_overrides_and_entrypoints():
         ("profiles: {}", "profiles"),
         ("profiles:\n  a: {model: m}", "必須"),
         (
-            "profiles:\n  a: {model: m, served_model_name: s, max_model_len: 1, gpu_memory_utilization: 2,"
-            " tool_call_parser: hermes}",
+            (
+                "profiles:\n  a: {model: m, served_model_name: s, max_model_len: 1, gpu_memory_utilization: 2,"
+                " tool_call_parser: hermes}"
+            ),
             "gpu_memory_utilization",
         ),
         (
-            "profiles:\n  a: {model: m, served_model_name: s, max_model_len: 1, gpu_memory_utilization: 0.5,"
-            " tool_call_parser: hermes, typo_flag: 1}",
+            (
+                "profiles:\n  a: {model: m, served_model_name: s, max_model_len: 1, gpu_memory_utilization: 0.5,"
+                " tool_call_parser: hermes, typo_flag: 1}"
+            ),
             "typo_flag",
         ),
         ("profiles: [", "YAML"),
@@ -93,7 +97,7 @@ def test_cli_without_vllm_prints_install_hint(capsys, monkeypatch):
 class _Health(BaseHTTPRequestHandler):
     ready_at = 0.0
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         ok = self.path == "/health" and time.monotonic() >= self.ready_at
         self.send_response(200 if ok else 503)
         self.end_headers()

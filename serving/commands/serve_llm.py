@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
         load_profiles,
         shell_line,
         vllm_available,
-        wait_for_health,
     )
 
     try:

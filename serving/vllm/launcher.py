@@ -43,7 +43,7 @@ class Profile:
     env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, name: str, data: dict[str, Any]) -> "Profile":
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Profile:
         required = ("model", "served_model_name", "max_model_len", "gpu_memory_utilization", "tool_call_parser")
         missing = [k for k in required if k not in data]
         if missing:
