@@ -26,7 +26,7 @@ fi
 "$VENV/bin/python" -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
 
 mkdir -p test-artifacts
-export KOUBO_VLLM_LOG="$PWD/test-artifacts/vllm-cpu-server.log"
-export KOUBO_VLLM_METRICS="$PWD/test-artifacts/vllm-cpu-metrics.json"
+export VLLM_SMOKE_LOG="$PWD/test-artifacts/vllm-cpu-server.log"
+export VLLM_SMOKE_METRICS="$PWD/test-artifacts/vllm-cpu-metrics.json"
 "$VENV/bin/python" -m pytest tests/vllm_smoke -m vllm_cpu -q -s -p no:cacheprovider "$@"
-echo "== vllm-cpu smoke test: $(cat "$KOUBO_VLLM_METRICS" 2>/dev/null), total $(( $(date +%s) - t0 )) s"
+echo "== vllm-cpu smoke test: $(cat "$VLLM_SMOKE_METRICS" 2>/dev/null), total $(( $(date +%s) - t0 )) s"

@@ -66,7 +66,7 @@ def vllm_server(tmp_path_factory):
     profile = profiles["cpu-smoke"]
     port = _free_port()
     argv = build_command(profile, model=str(model_dir), host="127.0.0.1", port=port, python=sys.executable)
-    log_path = Path(os.environ.get("KOUBO_VLLM_LOG", tmp_path_factory.mktemp("logs") / "vllm.log"))
+    log_path = Path(os.environ.get("VLLM_SMOKE_LOG", tmp_path_factory.mktemp("logs") / "vllm.log"))
     log_file = log_path.open("w")
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, **profile.env})
@@ -85,7 +85,7 @@ def vllm_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log_file.close()
-        out = os.environ.get("KOUBO_VLLM_METRICS")
+        out = os.environ.get("VLLM_SMOKE_METRICS")
         if out and "metrics" in locals():
             Path(out).write_text(json.dumps(metrics), encoding="utf-8")
 

@@ -131,7 +131,10 @@ def _shape_preferences(model, tokenizer) -> None:
         text = tokenizer.decode([tid])
         if text and not text.strip():
             pref[tid] = -10.0  # whitespace: never, unless the grammar allows nothing else
-    for token, value in (("}", 4.0), ("1", 3.0), ("<tool_call>", -5.0)):
+        elif "," in text:
+            pref[tid] = -3.0  # no further array items or optional keys than the schema requires
+    # Token ids vary between BPE trainings, so every choice that decides the length is fixed here.
+    for token, value in (("}", 4.0), ("]", 4.0), ("1", 3.0), ("<tool_call>", -5.0)):
         tid = tokenizer.convert_tokens_to_ids(token)
         if tid is not None and tid != tokenizer.unk_token_id:
             pref[tid] = value
