@@ -1,0 +1,75 @@
+"""The same ingest and retrieval against a real Chroma server (`chroma run`) on 127.0.0.1 via HttpClient."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.config import load_settings
+from assistant.retrieval import Retriever
+from corpus.ingest import ingest
+
+CHROMA = shutil.which("chroma")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def chroma_server(tmp_path: Path):
+    if CHROMA is None:
+        pytest.skip("the `chroma` CLI (part of the chromadb package) is not on PATH")
+    port = _free_port()
+    proc = subprocess.Popen([CHROMA, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("chroma server did not start within 60 s")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_ingest_and_search_through_a_chroma_server(chroma_server, tmp_path):
+    settings = load_settings(data_dir=tmp_path / "app", chroma_host="127.0.0.1", chroma_port=chroma_server,
+                             _env_file=None)
+    report = ingest(settings)
+    assert not report.errors and report.total_chunks > 10
+    assert not settings.chroma_dir.exists()  # nothing embedded: the vectors live in the server
+    hits = Retriever.from_settings(settings).search("GPUノードの上限は100", 3)
+    assert any(p.chunk.doc_id == "geniac-compute-resources" for p in hits)
+
+    # A second app replica with its own data dir (no BM25 file yet) shares the server's index.
+    replica = load_settings(data_dir=tmp_path / "replica", chroma_host="127.0.0.1", chroma_port=chroma_server,
+                            _env_file=None)
+    r2 = Retriever.from_settings(replica)
+    assert len(r2) == report.total_chunks
+    assert [p.chunk.id for p in r2.search("大企業の補助率", 3)] == \
+        [p.chunk.id for p in Retriever.from_settings(settings).search("大企業の補助率", 3)]
+
+
+def test_unreachable_server_names_the_fix(tmp_path):
+    from assistant.config import ConfigError
+    from assistant.store import ChunkStore
+
+    settings = load_settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=_free_port(),
+                             _env_file=None)
+    with pytest.raises(ConfigError, match="KOUBO_CHROMA_HOST"):
+        ChunkStore(settings)
