@@ -134,3 +134,114 @@ def test_schedule_questions(question, programme):
 )
 def test_unrelated_questions_route_to_nothing(question):
     assert route(question) == []
+
+
+# --- GPU counts, per-GPU questions ---
+@pytest.mark.parametrize(
+    ("question", "gpus"),
+    [
+        ("H100を300枚使いたいんですが、GPUノードは何ノード必要ですか？", 300),
+        ("H100を200基ほしい場合、ノードは何ノード？", 200),
+        ("H100が64個あれば足りますか", 64),
+        ("GPU 1000台を(2)で確保したい", 1000),
+        ("300枚のH100で学習したい", 300),
+        ("H100 GPUを三百基使う計画です", 300),
+    ],
+)
+def test_gpu_counts_route_to_h100_gpus(question, gpus):
+    assert calls(question) == [("gpu_node_plan", {"h100_gpus": gpus})]
+
+
+def test_gpu_count_answer_has_node_count_and_route2_fit():
+    (name, args), = calls("H100を300枚使いたいです。(2)の範囲に収まりますか？")
+    text = execute(name, args)["result"]["explanation"]
+    assert "38ノード" in text and "収まります" in text
+
+
+def test_node_count_wins_over_gpu_count_in_the_same_question():
+    assert calls("30ノード（H100 240基）で申請できますか") == [("gpu_node_plan", {"constant_nodes": 30})]
+
+
+def test_per_gpu_memory_question():
+    (name, args), = calls("(2)のGPUノードって、H100 1枚あたりのメモリは何GBですか？")
+    assert name == "gpu_node_plan" and "h100_gpus" not in args  # 「1枚あたり」 is not a count
+    assert "80GB" in execute(name, args)["result"]["explanation"]
+
+
+# --- two programmes, each with its own amount ---
+def test_each_programme_gets_its_own_amount_and_category():
+    out = calls("社員3,000人の会社です。GENIACで計算資源費3億円、インフラ補助で設備費6億円を申請したら、それぞれ最大いくら補助されますか？")
+    facts = {"org_kind": "company", "employees": 3000}
+    assert out == [
+        ("subsidy_amount", {"programme": "geniac", "items": [{"category": "gpu_compute", "amount": 3e8, "currency": "JPY"}], **facts}),
+        ("subsidy_amount", {"programme": "ai-compute-infra",
+                            "items": [{"category": "equipment", "amount": 6e8, "currency": "JPY"}], **facts}),
+    ]
+    geniac, infra = (execute(n, a)["result"] for n, a in out)
+    assert infra["max_subsidy_jpy"] == 200_000_000  # 3,000人 → 大企業 → 1/3以内
+    assert 150_000_000 in [s["max_subsidy_jpy"] for s in geniac["scenarios"]]  # 特定事業者か不明 → 1/2 の場合
+
+
+def test_reversed_order_split():
+    out = calls("設備費6億円はインフラ補助、GPU利用料2億円はGENIACで申請します。補助はいくら？")
+    assert [(a["programme"], [i["category"] for i in a["items"]]) for _, a in out] == [
+        ("ai-compute-infra", ["equipment"]), ("geniac", ["gpu_compute"])]
+
+
+def test_both_programmes_named_for_a_rate():
+    out = calls("国立大学の場合、GENIACとインフラ補助でそれぞれ補助率はどうなりますか？")
+    assert [(n, a["programme"]) for n, a in out] == [("subsidy_rate", "ai-compute-infra"), ("subsidy_rate", "geniac")]
+
+
+# --- schedule: lengths, period ends, contract deadline, stated dates ---
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("GENIACの事前調査の受付期間は、全部で何日間ありますか？", {"programme": "geniac"}),
+        ("AIインフラの事前調査の受付期間は何日間ですか？", {"programme": "ai-compute-infra"}),
+        ("開発が2024年1月頃スタートで半年間なら、終わるのは何月ごろですか？", {"programme": "all"}),
+        ("研究開発が10月中旬に始まって6ヶ月間だと、終わるのはいつ頃ですか？", {"programme": "all"}),
+        ("採択通知が11月10日に届いた場合、(2)のクラウドベンダーとの契約はいつ頃までに結ぶ必要がありますか？",
+         {"programme": "geniac", "notice_date": "2024-11-10"}),
+        ("2024年12月15日に採択通知を受けたら契約はいつまで？", {"programme": "geniac", "notice_date": "2024-12-15"}),
+        ("今日は2023年10月5日なんですが、GENIACの事前調査にまだ間に合いますか？", {"programme": "geniac", "on_date": "2023-10-05"}),
+        ("2023/10/5時点でまだ間に合いますか", {"programme": "all", "on_date": "2023-10-05"}),
+        ("AIインフラの事前調査、2024年1月20日に提出しても間に合いますか？", {"programme": "ai-compute-infra", "on_date": "2024-01-20"}),
+        ("2023年12月26日から2024年1月17日までは何日間？", {"programme": "all"}),  # a quoted range is not 'today'
+    ],
+)
+def test_schedule_routing(question, expected):
+    assert calls(question) == [("programme_schedule", expected)]
+
+
+def test_stated_date_beats_today():
+    out = calls("今日は2023年10月5日です。事前調査は受付中ですか", today=date(2026, 11, 22))
+    assert out == [("programme_schedule", {"programme": "all", "on_date": "2023-10-05"})]
+
+
+def test_impossible_stated_date_is_ignored():
+    assert calls("今日は2023年2月30日です。締め切りはいつまで？") == [("programme_schedule", {"programme": "all"})]
+
+
+def test_in_time_answer():
+    (name, args), = calls("今日は2023年10月5日なんですが、GENIACの事前調査にまだ間に合いますか？")
+    text = execute(name, args)["result"]["explanation"]
+    assert "間に合います" in text and "10月11日" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "GPUノードの種類は何ですか",
+        "(2)の手法とは何ですか",
+        "データ整備費は外注費に限りますか",
+        "為替変動を考慮した金額で申請できますか",
+        "学術機関から計算リソースを調達できますか",
+        "H100 GPUを搭載したノードのSSD容量は？",
+        "採択後に計画を変更できますか",
+        "契約書の様式はありますか",
+        "2023年度の採択事例はありますか",
+    ],
+)
+def test_in_scope_questions_without_a_calculation_route_to_nothing(question):
+    assert route(question) == []

@@ -91,3 +91,41 @@ def test_caveats_route1_mandatory_and_contract_deadline():
 def test_bad_input(args):
     out = execute("gpu_node_plan", args)
     assert out["ok"] is False and out["error"]
+
+
+# --- GPU counts instead of nodes, per-GPU figures ---
+@pytest.mark.parametrize(
+    ("gpus", "nodes", "unused", "within"),
+    [(1, 1, 7, True), (8, 1, 0, True), (9, 2, 7, True), (200, 25, 0, True), (300, 38, 4, True),
+     (800, 100, 0, True), (801, 101, 7, False), (80_000, 10_000, 0, False)],
+)
+def test_gpu_count_becomes_whole_nodes(gpus, nodes, unused, within):
+    r = plan(h100_gpus=gpus)
+    g = r["gpu_request"]
+    assert (g["nodes"], g["provided_gpus"], g["unused_gpus"], g["within_route2"]) == (nodes, nodes * 8, unused, within)
+    assert r["plan"] == [nodes] * 6
+    assert r["verdict"] == ("可能" if within else "100ノードまで可能（超過分は個別調整）")
+    assert f"{nodes:,}ノード" in r["explanation"]
+    assert ("収まります" in r["explanation"]) == within
+
+
+def test_300_gpus_explanation_states_the_rounding():
+    text = plan(h100_gpus=300)["explanation"]
+    assert "38ノード" in text and "304基" in text and "4基は余り" in text and "100以下" in text
+
+
+def test_per_gpu_memory_is_derived_from_the_node_spec():
+    r = plan(constant_nodes=3)
+    assert r["totals"]["gpu_memory_gb_per_gpu"] * 8 == r["totals"]["gpu_memory_gb"] // 3 == 640
+    assert "80GB" in r["explanation"] and "640GB÷8" in r["explanation"]
+    assert plan(h100_gpus=5)["gpu_request"] is not None and plan(constant_nodes=5)["gpu_request"] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"h100_gpus": 0}, {"h100_gpus": 80_001}, {"h100_gpus": 3.5}, {"h100_gpus": 16, "constant_nodes": 2},
+     {"h100_gpus": 16, "nodes_per_month": [2] * 6}],
+)
+def test_bad_gpu_counts(args):
+    out = execute("gpu_node_plan", args)
+    assert out["ok"] is False and out["error"].startswith("入力に誤りがあります")

@@ -82,7 +82,7 @@ class SubsidyAmountInput(ApplicantFacts):
     )
 
     @model_validator(mode="after")
-    def _check(self) -> "SubsidyAmountInput":
+    def _check(self) -> SubsidyAmountInput:
         if self.rate is not None and self.rate not in RATES_BY_PROGRAMME[self.programme]:
             raise PydanticCustomError(
                 "contradiction",
@@ -191,8 +191,8 @@ def _classify(programme: str, item: CostItem) -> tuple[ItemStatus, str, list[Q.Q
             return "unclear", "データ整備費は外注費に限り助成対象です。外注費かどうか（outsourced）を指定してください。", [Q.CR_ELIGIBLE]
         return (
             "rate_not_stated",
-            "データ整備費（外注費）は助成対象ですが、文書の助成率（定額・1/2）は計算リソース利用料についての定めで、"
-            "データ整備費の助成率は記載がないため、最大額の計算には含めていません。",
+            ("データ整備費（外注費）は助成対象ですが、文書の助成率（定額・1/2）は計算リソース利用料についての定めで、"
+            "データ整備費の助成率は記載がないため、最大額の計算には含めていません。"),
             [Q.CR_ELIGIBLE, Q.GENIAC_RATE],
         )
     return (

@@ -69,7 +69,7 @@ def cites(*quotes: Quote) -> list[ToolCitation]:
     return out
 
 
-def exact(x: float | int) -> Fraction:
+def exact(x: float) -> Fraction:
     """The decimal number the caller wrote (1.5e8 → 150000000), not the binary float's expansion."""
     if isinstance(x, int):
         return Fraction(x)
@@ -100,7 +100,7 @@ def yen(n: int) -> str:
     return f"{plain}（{sign}{_kanji_amount(abs(n))}円）"
 
 
-def number(x: Fraction | int | float) -> str:
+def number(x: Fraction | float) -> str:
     """A readable exact number: integers with commas, otherwise up to 4 decimals."""
     fx = Fraction(x) if not isinstance(x, float) else exact(x)
     if fx.denominator == 1:

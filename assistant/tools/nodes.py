@@ -18,6 +18,14 @@ LOCAL_SSD_TB_PER_NODE = 30
 DOC_PERIOD_MONTHS = 6  # 「10 月中旬（P）から 6 ヶ月」
 HOURS_PER_MONTH = 730  # assumption, stated in every result: 365 days × 24 h ÷ 12
 MAX_NODES = 10_000
+MAX_GPUS = MAX_NODES * GPUS_PER_NODE
+# The document gives only the node total (計 640GB for 8 GPUs); the per-GPU figure is derived from it.
+GPU_MEMORY_GB_PER_GPU = GPU_MEMORY_GB_PER_NODE // GPUS_PER_NODE
+assert GPU_MEMORY_GB_PER_GPU * GPUS_PER_NODE == GPU_MEMORY_GB_PER_NODE
+PER_GPU_BASIS_JA = (
+    f"H100 1基あたりのGPUメモリ{GPU_MEMORY_GB_PER_GPU}GBは、文書のGPUノード仕様（H100 GPU 8基、GPUメモリ計640GB）から"
+    f"640GB÷8基で算出した値です（文書は1基あたりの値を直接は記載していません）。"
+)
 
 Verdict = Literal["可能", "不可能", "100ノードまで可能（超過分は個別調整）"]
 
@@ -34,6 +42,12 @@ class GpuNodePlanInput(BaseModel):
         max_length=24,
         description="月ごとのGPUノード数（期間の全月分、例: 最初の1ヶ月のみ30ノードなら [30,0,0,0,0,0]）",
     )
+    h100_gpus: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_GPUS,
+        description="必要なH100 GPUの数（ノード数の代わりに指定）。1ノード8基として必要ノード数（切り上げ）を期間を通して一定で判定",
+    )
     period_months: int = Field(DOC_PERIOD_MONTHS, ge=1, le=24, description="利用期間の月数（文書では6ヶ月）")
     unit_price: float | None = Field(
         None, gt=0, le=1e9, allow_inf_nan=False, description="GPUノードの仮単価（1ノードあたり、price_unit の単位）"
@@ -43,11 +57,13 @@ class GpuNodePlanInput(BaseModel):
     jpy_per_usd: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False, description="為替想定: 1米ドルあたりの円（USDの場合必須）")
 
     @model_validator(mode="after")
-    def _check(self) -> "GpuNodePlanInput":
-        if (self.constant_nodes is None) == (self.nodes_per_month is None):
+    def _check(self) -> GpuNodePlanInput:
+        given = [x is not None for x in (self.constant_nodes, self.nodes_per_month, self.h100_gpus)]
+        if sum(given) != 1:
             raise PydanticCustomError(
                 "plan_shape",
-                "GPUノード数は constant_nodes（期間を通して一定）か nodes_per_month（月ごと）のどちらか一方だけを指定してください。",
+                "GPUノード数は constant_nodes（期間を通して一定）、nodes_per_month（月ごと）、h100_gpus（必要なH100 GPUの数）の"
+                "どれか一つだけを指定してください。",
             )
         if self.nodes_per_month is not None:
             if len(self.nodes_per_month) != self.period_months:
@@ -69,20 +85,39 @@ class GpuNodePlanInput(BaseModel):
     def plan(self) -> list[int]:
         if self.nodes_per_month is not None:
             return list(self.nodes_per_month)
+        if self.h100_gpus is not None:
+            return [nodes_for_gpus(self.h100_gpus)] * self.period_months
         return [self.constant_nodes or 0] * self.period_months
+
+
+def nodes_for_gpus(gpus: int) -> int:
+    """Whole nodes needed for ``gpus`` H100s at 8 per node (300 → 38)."""
+    return -(-gpus // GPUS_PER_NODE)
 
 
 class NodeTotals(BaseModel):
     peak_nodes: int
     h100_gpus: int = Field(description="H100 GPU数（ピーク時、1ノード8基）")
     gpu_memory_gb: int = Field(description="GPUメモリ合計（ピーク時、1ノード640GB）")
+    gpu_memory_gb_per_gpu: int = Field(
+        GPU_MEMORY_GB_PER_GPU, description="H100 1基あたりのGPUメモリ（ノード仕様の640GB÷8基から算出）"
+    )
     local_ssd_tb: int = Field(description="ローカルSSD合計（ピーク時、1ノード30TB）")
     node_hours: int = Field(description="期間中のノード時間（1ヶ月=730時間と仮定）")
     gpu_hours: int
 
 
+class GpuRequest(BaseModel):
+    h100_gpus: int = Field(description="入力された必要GPU数")
+    nodes: int = Field(description="必要ノード数（GPU数÷8の切り上げ）")
+    provided_gpus: int = Field(description="そのノード数で提供されるH100の数")
+    unused_gpus: int = Field(description="必要数を超えて余るH100の数")
+    within_route2: bool = Field(description="必要ノード数が(2)の手法の上限（100以下）に収まるか")
+
+
 class GpuNodePlanResult(ToolOutput):
     verdict: Verdict
+    gpu_request: GpuRequest | None = Field(None, description="h100_gpus を指定した場合の換算")
     allowed_as_submitted: bool = Field(description="入力どおりの計画が(2)の手法で認められるか")
     plan: list[int] = Field(description="月ごとのノード数")
     period_months: int
@@ -125,8 +160,9 @@ def gpu_node_plan(args: GpuNodePlanInput) -> GpuNodePlanResult:
     """GENIACの計算リソース確保方法(2)（経済産業省が一括で確保しH100 GPUノードを提供）のノード数計画を判定します。
 
     ルール: ノード数は100以下で、利用期間（10月中旬（P）から6ヶ月）を通して一定であること。100を超える分は
-    個別調整で確保できます。月ごとのノード数（nodes_per_month、期間の全月分）か一定数（constant_nodes）を受け取り、
-    可否、100を超える分、H100 GPU数（1ノード8基）、GPUメモリ（640GB/ノード）、ローカルSSD（30TB/ノード）、
+    個別調整で確保できます。月ごとのノード数（nodes_per_month、期間の全月分）、一定数（constant_nodes）、
+    または必要なH100 GPUの数（h100_gpus、1ノード8基で必要ノード数を切り上げ）のどれか一つを受け取り、
+    可否、100を超える分、H100 GPU数（1ノード8基）、GPUメモリ（640GB/ノード、1基あたり80GB）、ローカルSSD（30TB/ノード）、
     ノード時間、仮単価（unit_price）があれば期間全体の費用（使用の有無に関わらず期間全体に課金）を返します。
     """
     plan = args.plan()
@@ -199,12 +235,31 @@ def gpu_node_plan(args: GpuNodePlanInput) -> GpuNodePlanResult:
             quotes.append(Q.CR_FX_NODES)
 
     quotes += [Q.CR_NODE_SPEC, Q.CR_ROUTE1_REQUIRED, Q.CR_CONTRACT]
-    parts = [f"判定: {verdict}。" + " ".join(reasons)]
+    parts = []
+    gpu_request = None
+    if args.h100_gpus is not None:
+        g, n = args.h100_gpus, plan[0]
+        gpu_request = GpuRequest(
+            h100_gpus=g, nodes=n, provided_gpus=n * GPUS_PER_NODE, unused_gpus=n * GPUS_PER_NODE - g,
+            within_route2=n <= ROUTE2_MAX_NODES,
+        )
+        spare = f"、{gpu_request.unused_gpus}基は余り" if gpu_request.unused_gpus else ""
+        fits = (
+            f"{n}ノードは(2)の手法の上限「100以下」に収まります（期間を通して{n}ノードで一定にする場合）。"
+            if gpu_request.within_route2
+            else f"{n}ノードは(2)の手法の上限「100以下」を超えます（100ノードまでを(2)の手法で、超える{n - ROUTE2_MAX_NODES}ノードは個別調整）。"
+        )
+        parts.append(
+            f"H100 {g:,}基には、1ノード8基のため{g:,}÷8を切り上げて{n:,}ノードが必要です"
+            f"（{n:,}ノード＝H100 {gpu_request.provided_gpus:,}基{spare}）。{fits}"
+        )
+    parts.append(f"判定: {verdict}。" + " ".join(reasons))
     t = totals
     parts.append(
         f"計画全体の規模はピーク{t.peak_nodes:,}ノード（H100 GPU {t.h100_gpus:,}基、GPUメモリ{t.gpu_memory_gb:,}GB、"
         f"ローカルSSD {t.local_ssd_tb:,}TB）、期間中{t.node_hours:,}ノード時間（{t.gpu_hours:,} GPU時間、1ヶ月=730時間と仮定）です。"
     )
+    parts.append(PER_GPU_BASIS_JA)
     if route2_totals and route2_nodes != t.peak_nodes:
         parts.append(f"うち(2)の手法の分は{route2_nodes}ノード（H100 GPU {route2_totals.h100_gpus:,}基）です。")
     if cost_ja:
@@ -216,13 +271,14 @@ def gpu_node_plan(args: GpuNodePlanInput) -> GpuNodePlanResult:
         "(2)を選択できるのは、採択通知日から1ヶ月程度内にクラウドベンダーとの契約を締結できる企業等に限られます。",
         "(2)の費用は使用の有無に関わらず利用期間全体に対して発生します（従量課金ではありません）。",
         "利用期間は10月中旬（P、仮）から6ヶ月の予定です。GPU以外の計算リソースは(1)(2)いずれの場合も各提案者が直接調達します。",
-        "提供はAmazon Web Servicesのp5.48xlargeの予定ですが、異なるクラウドベンダーになる可能性があります。"
-        "仮単価の計算方法は文書の連絡先に問い合わせると個別に伝えられます。",
+        ("提供はAmazon Web Servicesのp5.48xlargeの予定ですが、異なるクラウドベンダーになる可能性があります。"
+        "仮単価の計算方法は文書の連絡先に問い合わせると個別に伝えられます。"),
     ]
     if months != DOC_PERIOD_MONTHS:
         caveats.insert(0, f"文書の利用期間は6ヶ月ですが、入力された{months}ヶ月分で判定しました。")
     return GpuNodePlanResult(
         verdict=verdict,
+        gpu_request=gpu_request,
         allowed_as_submitted=verdict == "可能",
         plan=plan,
         period_months=months,

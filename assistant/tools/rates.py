@@ -84,7 +84,7 @@ class ApplicantFacts(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ApplicantFacts":
+    def _consistent(self) -> ApplicantFacts:
         kind = self.org_kind
         if kind is not None and kind != "company" and self.deemed_large_enterprise:
             raise PydanticCustomError(

@@ -45,6 +45,7 @@ _GENIAC_CUES = [
 ]
 _INFRA_CUES = [
     (r"電子計算機", 3),
+    (r"インフラ補助|AIインフラ|計算(基盤|インフラ)(の)?整備", 3),
     (r"供給確保計画|クラウドプログラム|経済安全保障|経済安保", 3),
     (r"開発環境(の)?整備|計算資源(の)?整備|(基盤|インフラ|設備)(の)?整備|整備(事業|費|補助)", 2),
     (r"補助率|補助金|補助額", 1),
@@ -58,8 +59,15 @@ _AMOUNT_ASK = r"補助|助成|いくら|最大|もらえ|受けられ|出ます�
 _SCHEDULE_CUES = (
     r"締め?切|〆切|いつまで|いつから|いつ(頃|ごろ)?(公募|募集|開始|始ま)|期限|募集期間|公募期間|受付期間|提出期間|"
     r"事前調査(の)?(実施)?期間|開発期間|研究開発期間|実施期間|スケジュール|日程|募集中|受付中|"
-    r"(今|いま|現在|まだ)(から)?(でも)?(申請|応募|提出|募集)|公募(は|って)?(いつ|まだ)|応募(でき|可能)"
+    r"(今|いま|現在|まだ)(から)?(でも)?(申請|応募|提出|募集)|公募(は|って)?(いつ|まだ)|応募(でき|可能)|"
+    r"間に合|何日間|何日(ある|あり)|日数|終わる|終わり|終了(は|する|時期|予定|日)|何月(ごろ|頃|に|まで)|いつ(頃|ごろ)(まで|に終)|"
+    r"契約(は|を)?(いつ|何日)|採択通知"
 )
+# Mentions that name one programme, for questions that give each programme its own amount.
+_PROGRAMME_MENTIONS = [
+    (r"GENIAC|ジーニアック|ジェニアック|NEDO|基盤モデル(の)?開発(の)?助成", "geniac"),
+    (r"インフラ補助|AIインフラ|電子計算機|供給確保計画|クラウドプログラム|整備(への|の)?補助", "ai-compute-infra"),
+]
 
 _ORG_RULES = [
     (r"高専|高等専門学校", "kosen"),
@@ -79,6 +87,9 @@ def _score(q: str, cues: list[tuple[str, int]]) -> int:
 
 
 def _programmes(q: str) -> list[str]:
+    # 「GENIACとインフラ補助でそれぞれ」: both named outright → answer for both, whatever the other cues say.
+    if {prog for _, prog in _mentions(q)} == {"ai-compute-infra", "geniac"}:
+        return ["ai-compute-infra", "geniac"]
     g, i = _score(q, _GENIAC_CUES), _score(q, _INFRA_CUES)
     if g > i:
         return ["geniac"]
@@ -213,6 +224,26 @@ def _category(context: str, programme: str) -> str:
     return "equipment" if programme == "ai-compute-infra" else "gpu_compute"
 
 
+def _mentions(q: str) -> list[tuple[int, str]]:
+    found = [(m.start(), prog) for pattern, prog in _PROGRAMME_MENTIONS for m in re.finditer(pattern, q)]
+    return sorted(found)
+
+
+def _owner(q: str, mentions: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The programme an amount belongs to: one named in its own clause (「設備費6億円はインフラ補助、」), else the
+    one named last before it (「GENIACで計算資源費3億円」), else the first one after it."""
+    lo = max(q.rfind(c, 0, start) for c in "、。;!?\n") + 1
+    hi = min([i for i in (q.find(c, end) for c in "、。;!?\n") if i >= 0] or [len(q)])
+    inside = [(abs(pos - start), prog) for pos, prog in mentions if lo <= pos < hi]
+    if inside:
+        return min(inside)[1]
+    before = [prog for pos, prog in mentions if pos < start]
+    if before:
+        return before[-1]
+    after = [prog for pos, prog in mentions if pos > start]
+    return after[0] if after else None
+
+
 def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[RoutedCall]:
     money, fx = _money(q)
     cap = None
@@ -222,17 +253,24 @@ def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[
         money = [t for t in money if not (t[2] <= m.start(1) < t[3])]
     if not money:
         return []
+    mentions = _mentions(q)
+    owners = [_owner(q, mentions, start, end) for _, _, start, end in money]
+    # Two programmes each with its own amounts → one call per programme with only its amounts.
+    split = len({o for o in owners if o}) >= 2 and all(owners)
+    any_category = "|".join(p for p, _ in _CATEGORY_RULES)
     calls = []
-    for prog in programmes:
+    for prog in (sorted(set(owners), key=owners.index) if split else programmes):
         items = []
         prev_end = 0
         for k, (value, currency, start, end) in enumerate(money):
             next_start = money[k + 1][2] if k + 1 < len(money) else len(q)
-            # The words before an amount name it (「GPU費用3億円」); after it only up to the next amount.
-            before = q[max(prev_end, start - 20):start]
-            after = q[end:min(next_start, end + 20)]
+            # Context never crosses another programme's name: 「…3億円、インフラ補助で設備費6億円」.
+            lo = max([prev_end, start - 20] + [pos for pos, _ in mentions if pos < start])
+            hi = min([next_start, end + 20] + [pos for pos, _ in mentions if pos > end])
             prev_end = end
-            any_category = "|".join(p for p, _ in _CATEGORY_RULES)
+            if split and owners[k] != prog:
+                continue
+            before, after = q[lo:start], q[end:hi]
             context = after if not re.search(any_category, before) and re.search(any_category, after) else before
             cat = _category(context, prog)
             item: dict[str, Any] = {"category": cat, "amount": float(value), "currency": currency}
@@ -262,7 +300,7 @@ def _node_call(q: str) -> RoutedCall | None:
     counts = [(parse_number(m.group(1)), m.start(), m.end()) for m in re.finditer(rf"({N})\s*(?:ノード|node)", q)]
     counts = [(int(v), s, e) for v, s, e in counts if v.denominator == 1]
     if not counts:
-        return None
+        return _gpu_count_call(q)
     months = 6
     first = re.search(rf"(?:最初|初め|はじめ|前半|冒頭)の?\s*({N})?\s*(?:ヶ月|か月|カ月|ヵ月|箇月|月)", q) or re.search(
         r"(初月|1ヶ月目|一ヶ月目)", q
@@ -298,6 +336,76 @@ def _node_call(q: str) -> RoutedCall | None:
     return RoutedCall(name="gpu_node_plan", args=args)
 
 
+_GPU_WORD = r"(?:H100|GPU)(?:\s*GPU)?"
+_GPU_UNIT = r"(?:枚|基|個|台)"
+_GPU_COUNT_PATTERNS = [
+    # 「H100を300枚」「GPUが200基」 — never 「H100 1枚あたり」, which asks for a per-GPU figure.
+    rf"{_GPU_WORD}\s*(?:を|が|は|:)?\s*(?:約|およそ)?({N})\s*{_GPU_UNIT}(?!\s*(?:あたり|当たり|当り|につき))",
+    # 「300枚のH100」 (the lookbehind keeps the 100 of 「H100」 from being read as a count)
+    rf"(?<![0-9A-Za-z])({N})\s*{_GPU_UNIT}(?:分)?(?:の)?\s*{_GPU_WORD}",
+]
+_PER_GPU = rf"(?:{_GPU_WORD})\s*(?:1|一)\s*{_GPU_UNIT}\s*(?:あたり|当たり|当り)|(?:GPU|H100)(?:1{_GPU_UNIT})?(?:あたり|当たり|当り)|1GPU"
+
+
+def _gpu_count_call(q: str) -> RoutedCall | None:
+    """GPU counts instead of nodes → h100_gpus; a per-GPU spec question → one node, whose result states it."""
+    for pattern in _GPU_COUNT_PATTERNS:
+        for m in re.finditer(pattern, q):
+            try:
+                v = parse_number(m.group(1))
+            except ValueError:
+                continue
+            if v.denominator == 1 and 1 <= v <= 80_000:
+                return RoutedCall(name="gpu_node_plan", args={"h100_gpus": int(v)})
+    if re.search(_PER_GPU, q) and re.search(r"メモリ|GB|容量|スペック|仕様", q):
+        return RoutedCall(name="gpu_node_plan", args={"constant_nodes": 1})
+    return None
+
+
+# ---- dates ----
+_FULL_DATE = r"(20\d\d)\s*(?:年|/|-|\.)\s*(\d{1,2})\s*(?:月|/|-|\.)\s*(\d{1,2})\s*日?"
+_MONTH_DAY = r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日|(?:(20\d\d)/)?(\d{1,2})/(\d{1,2})"
+# The year of GENIAC's compute-resource document, whose route-(2) contract rule a year-less notice date refers to.
+ROUTE2_DOC_YEAR = 2024
+
+
+def _date(y: str | None, m: str, d: str) -> date | None:
+    try:
+        return date(int(y), int(m), int(d)) if y else None
+    except ValueError:
+        return None
+
+
+def _notice_date(q: str) -> tuple[date, tuple[int, int]] | None:
+    """「採択通知が11月10日に届いた」「11月10日に採択通知」 → the notice date (year-less: ROUTE2_DOC_YEAR)."""
+    for pattern in (
+        rf"(?:採択)?通知(?:日)?(?:が|は|を|:)?\s*(?:{_MONTH_DAY})",
+        rf"(?:{_MONTH_DAY})\s*(?:に|の)?\s*(?:採択(?:の)?)?通知",
+    ):
+        m = re.search(pattern, q)
+        if not m:
+            continue
+        g = m.groups()
+        y, mo, d = (g[0], g[1], g[2]) if g[1] else (g[3], g[4], g[5])
+        found = _date(y or str(ROUTE2_DOC_YEAR), mo, d)
+        if found:
+            return found, m.span()
+    return None
+
+
+def _stated_date(q: str, skip: tuple[int, int] | None) -> date | None:
+    """A full date the user gives as 'now' or as their submission day; not the ends of a quoted range."""
+    for m in re.finditer(_FULL_DATE, q):
+        if skip and skip[0] <= m.start() < skip[1]:
+            continue
+        if re.match(r"\s*(?:から|〜|~|ー|－|まで)", q[m.end():]):
+            continue
+        found = _date(*m.groups())
+        if found:
+            return found
+    return None
+
+
 def route(question: str, today: date | None = None) -> list[RoutedCall]:
     """The calculator calls a rule-based reading of ``question`` supports; [] when none applies."""
     q = nfkc(question or "")
@@ -321,10 +429,18 @@ def route(question: str, today: date | None = None) -> list[RoutedCall]:
         if re.search(_SCHEDULE_CUES, q):
             prog = programmes[0] if len(programmes) == 1 else "all"
             args: dict[str, Any] = {"programme": prog}
-            if today is not None:
+            notice = _notice_date(q) if re.search(r"通知", q) else None
+            if notice is not None:
+                args["notice_date"] = notice[0].isoformat()
+                # The contract rule is GENIAC's route (2); an infra-leaning question keeps both programmes' dates.
+                args["programme"] = "all" if prog == "ai-compute-infra" else "geniac"
+            stated = _stated_date(q, notice[1] if notice else None)
+            if stated is not None:
+                args["on_date"] = stated.isoformat()
+            elif today is not None:
                 args["on_date"] = today.isoformat()
             calls.append(RoutedCall(name="programme_schedule", args=args))
-    except Exception:  # noqa: BLE001 - routing is a best effort; retrieval still answers
+    except Exception:
         log.exception("router failed on %r", question)
         return []
     return calls

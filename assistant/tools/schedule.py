@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from assistant.tools import quotes as Q
@@ -35,6 +36,17 @@ class ScheduleEntry(BaseModel):
     interpretation_ja: str = Field(description="日付への読み替え方（仮定を含む）")
     status: Status
     status_ja: str
+    length_days: int | None = Field(
+        None, description="日付まで確定した期間の日数（開始日と終了日の両方を含む）。月単位・予定の記載は null"
+    )
+    days_left: int | None = Field(
+        None, description="受付中の期間について、判定日から終了日まで（両日を含む）の日数。それ以外は null"
+    )
+    duration_ja: str | None = Field(None, description="「開始時期＋期間」で書かれた記載の期間（例: 半年間＝6ヶ月）")
+    estimated_end_ja: str | None = Field(None, description="「開始時期＋期間」の記載から見積もった終了時期（仮定を含む）")
+
+
+StartPrecision = Literal["day", "month", "mid_month"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,11 @@ class _Row:
     end: date | None
     exact: bool
     interpretation_ja: str
+    # Set only for periods the document states as a start plus a length (「1月頃から半年間」).
+    duration_months: int | None = None
+    duration_ja: str | None = None
+    start_precision: StartPrecision = "day"
+    start_fuzzy: bool = False  # 「頃」: the start itself may slip, so the end may move into the next month
 
 
 _ROWS: list[_Row] = [
@@ -116,6 +133,10 @@ _ROWS: list[_Row] = [
         end=date(2024, 6, 30),
         exact=False,
         interpretation_ja="2024年1月1日から6月30日までとして扱いました（「頃」「予定」のため前後します）。",
+        duration_months=6,
+        duration_ja="半年間（6ヶ月）",
+        start_precision="month",
+        start_fuzzy=True,
     ),
     _Row(
         programme="geniac",
@@ -130,8 +151,24 @@ _ROWS: list[_Row] = [
             "文書（計算リソースについて）には年の記載がありません。文書の公表年（2024年）から2024年10月中旬〜2025年4月中旬と"
             "仮定しました（Pは仮の意味）。"
         ),
+        duration_months=6,
+        duration_ja="6ヶ月",
+        start_precision="mid_month",
     ),
 ]
+
+
+def _real_date(field: str, v: str | None) -> str | None:
+    if v is not None:
+        try:
+            date.fromisoformat(v)
+        except ValueError:
+            raise PydanticCustomError(
+                "date",
+                "{field}「{v}」は存在しない日付です。YYYY-MM-DD 形式の実在する日付を指定してください。",
+                {"field": field, "v": v},
+            ) from None
+    return v
 
 
 class ProgrammeScheduleInput(BaseModel):
@@ -143,20 +180,39 @@ class ProgrammeScheduleInput(BaseModel):
     on_date: str | None = Field(
         None,
         pattern=r"^\d{4}-\d{2}-\d{2}$",
-        description="判定する日付（YYYY-MM-DD）。省略すると今日",
+        description="判定する日付（YYYY-MM-DD）。利用者が「今日は…」「…時点で」「…に提出」と日付を述べた場合はその日付。省略すると今日",
+    )
+    notice_date: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="GENIACの採択通知日（YYYY-MM-DD）。指定すると(2)の手法のクラウドベンダーとの契約締結の目安（通知日から1ヶ月程度）を返す",
     )
 
     @field_validator("on_date")
     @classmethod
-    def _real_date(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                date.fromisoformat(v)
-            except ValueError:
-                raise PydanticCustomError(
-                    "date", "on_date「{v}」は存在しない日付です。YYYY-MM-DD 形式の実在する日付を指定してください。", {"v": v}
-                ) from None
-        return v
+    def _real_on_date(cls, v: str | None) -> str | None:
+        return _real_date("on_date", v)
+
+    @field_validator("notice_date")
+    @classmethod
+    def _real_notice_date(cls, v: str | None) -> str | None:
+        return _real_date("notice_date", v)
+
+    @model_validator(mode="after")
+    def _notice_is_geniac(self) -> ProgrammeScheduleInput:
+        if self.notice_date is not None and self.programme == "ai-compute-infra":
+            raise PydanticCustomError(
+                "contradiction",
+                "notice_date（採択通知日）は GENIAC の(2)の手法の契約期限にだけ使います。programme を geniac か all にしてください。",
+            )
+        return self
+
+
+class ContractDeadline(BaseModel):
+    notice_date: date
+    deadline: date = Field(description="採択通知日の1ヶ月後の同じ日（その月にない日は月末）。文書は「1 ヶ月程度内」で目安")
+    deadline_ja: str
+    basis_ja: str
 
 
 class ProgrammeScheduleResult(ToolOutput):
@@ -164,6 +220,68 @@ class ProgrammeScheduleResult(ToolOutput):
     entries: list[ScheduleEntry]
     all_closed: bool = Field(description="日付の定まった期間がすべて終了しているか")
     where_to_check_ja: str
+    contract_deadline: ContractDeadline | None = Field(
+        None, description="notice_date を指定した場合の(2)の手法の契約締結の目安"
+    )
+
+
+def ja_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later; a day the target month lacks becomes its last day (1/31 → 2/29)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def inclusive_days(start: date, end: date) -> int:
+    """Days from start to end counting both ends (9/22–10/11 → 20)."""
+    return (end - start).days + 1
+
+
+def _estimated_end(row: _Row) -> str | None:
+    if row.duration_months is None or row.start is None:
+        return None
+    if row.start_precision == "month":
+        # 「1月頃から半年間」: the months January..June, so the period ends at the end of June.
+        last = add_months(row.start.replace(day=1), row.duration_months - 1)
+        text = f"{last.year}年{last.month}月末頃"
+        if row.start_fuzzy:
+            after = add_months(last, 1)
+            text += f"（{after.month}月頃）"
+        return text
+    if row.start_precision == "mid_month":
+        end = add_months(row.start.replace(day=15), row.duration_months)
+        return f"{end.year}年{end.month}月中旬頃"
+    return ja_date(add_months(row.start, row.duration_months))
+
+
+def _end_note(row: _Row, end_ja: str) -> str:
+    n = row.duration_months
+    if row.start_precision == "month" and row.start_fuzzy:
+        return (
+            f"開始月から{n}ヶ月（開始月を含めて数える）とすると終了は{end_ja}です。"
+            "「頃」のため開始がずれると翌月にかかる可能性があります"
+        )
+    if row.start_precision == "mid_month":
+        return f"中旬開始から{n}ヶ月後として、終了は{end_ja}です（P・予定のため前後します）"
+    return f"終了は{end_ja}です"
+
+
+def contract_deadline(notice: date) -> ContractDeadline:
+    """Route (2): a contract with the cloud vendor within about one month of the selection notice."""
+    deadline = add_months(notice, 1)
+    return ContractDeadline(
+        notice_date=notice,
+        deadline=deadline,
+        deadline_ja=f"{ja_date(deadline)}頃",
+        basis_ja=(
+            f"採択通知日（{ja_date(notice)}）から1ヶ月後の{ja_date(deadline)}を目安としました。"
+            "文書は「1 ヶ月程度内」と記載しており、厳密な期限日ではありません（翌月に同じ日がない場合は月末としています）。"
+        ),
+    )
 
 
 def _status(row: _Row, d: date) -> Status:
@@ -176,10 +294,26 @@ def _status(row: _Row, d: date) -> Status:
     return "open" if row.exact else "provisional"
 
 
+def _window_line(e: ScheduleEntry, d: date) -> str:
+    """The status sentence of a dated window, with its length and whether a submission on ``d`` is in time."""
+    assert e.start is not None and e.end is not None
+    text = f"{e.label_ja}「{e.stated_ja}」（開始日と終了日を含めて{e.length_days}日間）: {e.status_ja}"
+    if e.status == "open":
+        text += f"。{ja_date(d)}は期間内で、間に合います（締切は{ja_date(e.end)}、当日を含めて残り{e.days_left}日）"
+    elif e.status == "closed":
+        text += f"。締切（{ja_date(e.end)}）を過ぎているため、{ja_date(d)}では間に合いません"
+    elif e.status == "not_yet_open":
+        text += f"。{ja_date(d)}はまだ受付開始前です（開始は{ja_date(e.start)}）"
+    return text
+
+
 def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) -> ProgrammeScheduleResult:
     """各文書に記載された日程（事前調査の実施期間、公募の想定時期、開発期間・研究開発期間）と、指定日（省略時は今日）時点で
     それぞれが受付中・終了・予定（未確定）のどれかを返します。
 
+    日付の確定した期間はその日数（両端を含む）と、受付中なら残り日数を返します。「開始時期＋期間」の記載
+    （2024年1月頃から半年間、10月中旬（P）から6ヶ月）は終了時期の見積もりを返します。notice_date（採択通知日）を
+    指定すると、(2)の手法のクラウドベンダーとの契約締結の目安（通知日から1ヶ月程度）を返します。
     文書は2023〜2024年のもので、記載された受付期間はすでに終了しています。最新の公募情報の確認先も返します。
     """
     d = date.fromisoformat(args.on_date) if args.on_date else (today or date.today())
@@ -187,6 +321,7 @@ def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) 
     entries = []
     for r in rows:
         s = _status(r, d)
+        dated = r.exact and r.start is not None and r.end is not None
         entries.append(
             ScheduleEntry(
                 programme=r.programme,
@@ -200,10 +335,14 @@ def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) 
                 interpretation_ja=r.interpretation_ja,
                 status=s,
                 status_ja=STATUS_JA[s],
+                length_days=inclusive_days(r.start, r.end) if dated else None,  # type: ignore[arg-type]
+                days_left=inclusive_days(d, r.end) if dated and s == "open" else None,  # type: ignore[arg-type]
+                duration_ja=r.duration_ja,
+                estimated_end_ja=_estimated_end(r),
             )
         )
-    dated = [e for e in entries if e.end is not None]
-    all_closed = all(e.status == "closed" for e in dated)
+    dated_entries = [e for e in entries if e.end is not None]
+    all_closed = all(e.status == "closed" for e in dated_entries)
     where = []
     quotes = [r.quote for r in rows]
     if args.programme in ("all", "geniac"):
@@ -214,8 +353,27 @@ def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) 
         quotes.append(Q.INFRA_DETAILS)
     where_ja = "最新の日程・条件は、" + "、".join(where) + "で確認してください（各文書も詳細は今後公表される公募要領等を確認するよう案内しています）。"
 
-    lines = [f"{e.label_ja}「{e.stated_ja}」: {e.status_ja}" for e in entries]
-    head = f"{d.isoformat()}時点の日程です。"
+    deadline = contract_deadline(date.fromisoformat(args.notice_date)) if args.notice_date else None
+    if deadline is not None:
+        quotes.insert(0, Q.CR_CONTRACT)
+
+    tag = {"geniac": "【GENIAC】", "ai-compute-infra": "【AI計算基盤の整備補助】"}
+    lines = []
+    for e, r in zip(entries, rows):
+        if e.length_days is not None:
+            line = _window_line(e, d)
+        elif e.estimated_end_ja is not None:
+            line = f"{e.label_ja}「{e.stated_ja}」: {e.status_ja}。{_end_note(r, e.estimated_end_ja)}"
+        else:
+            line = f"{e.label_ja}「{e.stated_ja}」: {e.status_ja}"
+        lines.append((tag[e.programme] if args.programme == "all" else "") + line)
+    head = ""
+    if deadline is not None:
+        head += (
+            f"(2)の手法を選ぶ場合、クラウドベンダーとの契約は採択通知日（{ja_date(deadline.notice_date)}）から1ヶ月程度内、"
+            f"つまり{deadline.deadline_ja}までに締結する必要があります（「程度」のため目安です）。"
+        )
+    head += f"{ja_date(d)}時点の日程です。"
     if all_closed:
         head += "文書は2023〜2024年のもので、記載された期間はすべて終了しています（現在受け付けているものはありません）。"
     else:
@@ -225,13 +383,15 @@ def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) 
         "月単位・「頃」「予定」「想定」「P（仮）」の記載は確定した日付ではありません。",
         "GENIACの公募の締切と、計算リソースの研究開発期間の年は文書に記載がありません。",
     ]
+    if deadline is not None:
+        caveats.insert(0, deadline.basis_ja)
     return ProgrammeScheduleResult(
         on_date=d,
         entries=entries,
         all_closed=all_closed,
         where_to_check_ja=where_ja,
+        contract_deadline=deadline,
         explanation=explanation,
         caveats=caveats,
         citations=cites(*quotes),
     )
-
