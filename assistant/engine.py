@@ -253,10 +253,10 @@ class Assistant:
                     if delta:
                         streamed += delta
                         yield StreamEvent(type="token", text=delta)
-            except Exception as exc:  # noqa: BLE001 - openai/httpx transport errors of every kind
-                if _is_transport_error(exc):
-                    raise LLMUnavailable(f"{type(exc).__name__}: {exc}", streamed) from exc
-                raise
+            except Exception as exc:  # noqa: BLE001 - whatever the endpoint does, the user still gets an answer
+                if not _is_transport_error(exc):
+                    log.exception("LLM call failed with a non-transport error; answering offline")
+                raise LLMUnavailable(f"{type(exc).__name__}: {exc}", streamed) from exc
             if acc is None:
                 raise LLMUnavailable("empty response from the LLM", streamed)
             if not (getattr(acc, "response_metadata", None) or {}).get("finish_reason"):
@@ -301,12 +301,12 @@ class Assistant:
     def _run_search(self, args: dict[str, Any], passages: list[Passage]) -> dict[str, Any]:
         from pydantic import ValidationError
 
-        from assistant.search_tool import SearchDocumentsInput
+        from assistant.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput
 
         try:
-            query = SearchDocumentsInput.model_validate(args).query
+            query = SearchDocumentsInput.model_validate(args).query[:MAX_QUERY_CHARS]
         except ValidationError as exc:
-            return {"ok": False, "error": f"query には1〜200文字の検索語を指定してください（{exc.error_count()}件のエラー）。"}
+            return {"ok": False, "error": f"query には制御文字を含まない検索語を指定してください（{exc.error_count()}件のエラー）。"}
         found = self.retriever.search(query, self.settings.top_k)
         known = {p.chunk.id: i for i, p in enumerate(passages, start=1)}
         listed = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 NAME = "search_documents"
+MAX_QUERY_CHARS = 200
 
 
 class SearchDocumentsInput(BaseModel):
@@ -13,8 +14,10 @@ class SearchDocumentsInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # vLLM's strict mode enforces `pattern` (not maxLength): a bounded line of printable text.
-    query: str = Field(description="検索したい内容（日本語の短い文やキーワード）", pattern=r"^[^\x00-\x1f]{1,200}$")
+    # vLLM's strict mode enforces `pattern` (not maxLength). A counted repetition ({1,200}) made vLLM 0.32's
+    # grammar compiler (xgrammar) crash the engine, so the pattern only excludes control characters and the
+    # engine cuts the query to MAX_QUERY_CHARS itself.
+    query: str = Field(description="検索したい内容（日本語の短い文やキーワード）", pattern=r"^[^\x00-\x1f]+$")
 
 
 def langchain_tool():  # type: ignore[no-untyped-def]

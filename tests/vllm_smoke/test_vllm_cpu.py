@@ -127,11 +127,6 @@ def test_raw_client_forced_strict_tool_call_is_schema_valid(vllm_server):
         jsonschema.validate(args, spec.parameters_schema())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vLLM 0.32.0/xgrammar cannot compile the strict schema of search_documents (its query pattern "
-    "'^[^\\x00-\\x1f]{1,200}$'); the request fails with HTTP 500 and the engine core dies",
-)
 def test_assistant_answers_through_vllm_with_a_forced_tool_call(vllm_server, tmp_path):
     from assistant.config import load_settings
     from assistant.engine import Assistant
