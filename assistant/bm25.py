@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,16 +93,23 @@ class BM25Index:
 
     def search(self, query_tokens: Sequence[str], k: int) -> list[tuple[str, float]]:
         """Top-k (chunk id, score) for the tokenised query; chunks with score 0 are left out."""
+        return self.search_weighted(Counter(query_tokens), k)
+
+    def search_weighted(self, term_weights: Mapping[str, float], k: int) -> list[tuple[str, float]]:
+        """Like :meth:`search` with a weight per query term (a repeated term counts its repeats), so that
+        lexicon expansion terms can count less than the words the user typed."""
         if not self.chunk_ids:
             return []
-        cols = [self.vocab[t] for t in query_tokens if t in self.vocab]
-        if not cols:
+        qweight: dict[int, float] = {}
+        for term, weight in term_weights.items():
+            if term in self.vocab and weight > 0:
+                qweight[self.vocab[term]] = qweight.get(self.vocab[term], 0.0) + float(weight)
+        if not qweight:
             return []
-        qcount = Counter(cols)
         w = self._weight_matrix()
-        uniq = list(qcount)
+        uniq = list(qweight)
         sub = w[:, uniq]
-        scores = np.asarray(sub @ np.asarray([qcount[c] for c in uniq], dtype=np.float32)).ravel()
+        scores = np.asarray(sub @ np.asarray([qweight[c] for c in uniq], dtype=np.float32)).ravel()
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

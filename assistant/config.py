@@ -52,11 +52,16 @@ class Settings(BaseSettings):
     # --- retrieval -----------------------------------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=100)
     candidate_k: int = Field(30, ge=1, le=1000, description="Candidates taken from each ranker before fusion.")
-    fusion: Literal["rrf", "weighted"] = "rrf"
-    rrf_k: int = Field(60, ge=1, le=1000)
+    fusion: Literal["rrf", "weighted"] = "weighted"
+    rrf_k: int = Field(20, ge=1, le=1000)
     bm25_weight: float = Field(1.0, ge=0.0, le=10.0)
     dense_weight: float = Field(1.0, ge=0.0, le=10.0)
     query_expansion: bool = Field(True, description="Expand the BM25 query with the helpdesk lexicon.")
+    expansion_weight: float = Field(0.5, ge=0.0, le=1.0, description="BM25 weight of lexicon expansion terms.")
+    dense_sentences: bool = Field(True, description="Also embed each sentence; score a chunk by its best one.")
+    sentence_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Dense score = w * best sentence + (1 - w) * whole chunk."
+    )
     bm25_k1: float = Field(1.2, gt=0.0, le=5.0)
     bm25_b: float = Field(0.75, ge=0.0, le=1.0)
     chunk_size: int = Field(400, ge=80, le=4000, description="Target chunk length in characters.")

@@ -19,9 +19,15 @@ def expansions() -> dict[str, tuple[str, ...]]:
 
 def expand_query(query: str) -> str:
     """The query followed by the document words for every lexicon key it contains."""
+    extra = expansion_terms(query)
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def expansion_terms(query: str) -> list[str]:
+    """The lexicon words a query adds (in lexicon order, no repeats); empty when no key matches."""
     q = nfkc(query).lower()
     extra: list[str] = []
     for key, words in expansions().items():
         if key in q:
             extra.extend(w for w in words if w not in extra)
-    return f"{query} {' '.join(extra)}" if extra else query
+    return extra

@@ -5,20 +5,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from typing import Literal
+
+import numpy as np
 
 from assistant.bm25 import BM25Index
 from assistant.config import ConfigError, Settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.japanese import JapaneseTokenizer, default_tokenizer
-from assistant.lexicon import expand_query
+from assistant.lexicon import expansion_terms
 from assistant.schema import Chunk, Passage
+from assistant.sentence_index import SentenceIndex
 from assistant.store import ChunkStore
 
 log = logging.getLogger(__name__)
 
 Method = Literal["fused", "bm25", "dense"]
 METHODS: tuple[str, ...] = ("fused", "bm25", "dense")
+_SENTENCES_PER_CHUNK = 4  # the corpus averages ~7 sentence vectors per chunk; 4x gives enough distinct chunks
 
 
 class IndexMissingError(ConfigError):
@@ -71,6 +76,7 @@ class Retriever:
         self.tokenizer = tokenizer or default_tokenizer()
         self.reranker = reranker
         self._lock = threading.Lock()
+        self._sentence_index: SentenceIndex | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> "Retriever":
@@ -117,6 +123,50 @@ class Retriever:
                 return chunk
         return None
 
+    def lexical_weights(self, query: str) -> Counter[str]:
+        """BM25 query terms with weights: the user's words count 1 each, lexicon additions
+        ``expansion_weight`` (full weight let generic expansions such as 補助 or 期間 outrank the user's words)."""
+        weights: Counter[str] = Counter(self.tokenizer.tokenize(query))
+        if self.settings.query_expansion and self.settings.expansion_weight > 0:
+            extra = expansion_terms(query)
+            for term in self.tokenizer.tokenize(" ".join(extra)) if extra else []:
+                if term not in weights:
+                    weights[term] = self.settings.expansion_weight
+        return weights
+
+    def _sentences(self) -> SentenceIndex | None:
+        if not self.settings.dense_sentences:
+            return None
+        if self._sentence_index is None:
+            self._sentence_index = SentenceIndex(self.store)
+            if self._sentence_index.count() == 0:
+                log.warning("no sentence vectors in the index; dense search uses chunk vectors only "
+                            "until `koubo ingest` adds them")
+        return self._sentence_index
+
+    def _dense(self, vec: np.ndarray, n_cand: int) -> list[tuple[str, float]]:
+        """Chunk-vector hits, blended with each chunk's best sentence when sentence vectors exist.
+
+        A chunk found by only one of the two lists gets the lowest similarity that list returned for the
+        other part (an upper bound of its true value, cheap and good enough to rank the tail)."""
+        chunk_hits = self.store.query(vec, n_cand)
+        sentences = self._sentences()
+        if sentences is None or sentences.count() == 0:
+            return chunk_hits
+        # Several sentences per chunk: ask for more so that about n_cand distinct chunks come back.
+        best = sentences.best_per_chunk(vec, n_cand * _SENTENCES_PER_CHUNK)
+        if not best:
+            return chunk_hits
+        w = self.settings.sentence_weight
+        chunk_sim = dict(chunk_hits)
+        floor_c = min(chunk_sim.values()) if chunk_sim else 0.0
+        floor_s = min(best.values())
+        scores = {
+            cid: w * best.get(cid, floor_s) + (1.0 - w) * chunk_sim.get(cid, floor_c)
+            for cid in set(chunk_sim) | set(best)
+        }
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:n_cand]
+
     def search(self, query: str, k: int | None = None, method: str = "fused") -> list[Passage]:
         return self.search_timed(query, k, method)[0]
 
@@ -141,15 +191,14 @@ class Retriever:
 
         t = time.perf_counter()
         if method in ("fused", "bm25"):
-            lexical_query = expand_query(query) if self.settings.query_expansion else query
-            tokens = self.tokenizer.tokenize(lexical_query)
+            weights = self.lexical_weights(query)
             t = lap("tokenize", t)
-            rankings["bm25"] = self.bm25.search(tokens, n_cand)
+            rankings["bm25"] = self.bm25.search_weighted(weights, n_cand)
             t = lap("bm25", t)
         if method in ("fused", "dense"):
             vec = self.store.embedder.embed_queries([query])[0]
             t = lap("embed", t)
-            rankings["dense"] = self.store.query(vec, n_cand)
+            rankings["dense"] = self._dense(vec, n_cand)
             t = lap("chroma", t)
         weights = {"bm25": self.settings.bm25_weight, "dense": self.settings.dense_weight}
         if method == "fused":

@@ -27,8 +27,9 @@ from assistant.bm25 import BM25Index
 from assistant.config import Settings
 from assistant.japanese import default_tokenizer
 from assistant.schema import Chunk
+from assistant.sentence_index import SentenceIndex
 from assistant.store import ChunkStore
-from corpus.catalog import DocumentMeta, load_catalog, meta_for_file
+from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
 from corpus.splitter import split_document
 
@@ -130,8 +131,11 @@ def ingest(
     paths = [Path(p) for p in paths or []]
     report = IngestReport()
     store = store or ChunkStore(settings)
+    sentences = SentenceIndex(store) if settings.dense_sentences else None
     if rebuild:
         store.delete(list(store.existing()))
+        if sentences is not None:
+            sentences.delete_all()
         for p in (settings.bm25_path, settings.bm25_path.with_suffix(".npz"), _sources_path(settings)):
             p.unlink(missing_ok=True)
 
@@ -150,7 +154,7 @@ def ingest(
         try:
             text = load_text(f)
             meta = meta_for_file(f, _catalog_for(f, catalogs), text)
-        except LoadError as exc:
+        except (LoadError, CatalogError) as exc:
             log.warning("skipping %s: %s", f, exc)
             report.errors.append(FileError(str(f), exc.message_ja, str(exc)))
             if str(f) in path_of_doc:
@@ -188,6 +192,12 @@ def ingest(
     starts = range(0, len(new_chunks), batch)
     for i in _progress(starts, len(starts), "embedding", progress):
         vectors[i : i + batch] = embedder.embed_passages([c.text for c in new_chunks[i : i + batch]])
+    sentence_batch = None
+    if sentences is not None:
+        # New chunks, plus kept chunks that lack sentence vectors (an index built before they existed).
+        have = sentences.chunk_ids()
+        backfill = [c for cid, c in wanted.items() if cid in existing and cid not in have]
+        sentence_batch = sentences.embed(new_chunks + backfill, batch)
     tokenizer = default_tokenizer()
     new_tokens = [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks]
 
@@ -198,6 +208,10 @@ def ingest(
         store.update_metadata(changed_meta)
     if to_delete:
         store.delete(to_delete)
+        if sentences is not None:
+            sentences.delete(to_delete)
+    if sentence_batch is not None and sentence_batch.ids:
+        sentences.write(sentence_batch)
     kept_ids = [cid for cid in existing if cid not in set(to_delete)]
     old_bm25 = None
     if settings.bm25_path.exists() and not rebuild:
@@ -229,9 +243,13 @@ def ingest(
 
 
 def ensure_index(settings: Settings, progress: bool = False) -> IngestReport | None:
-    """Build the index from the corpus folder when it is missing or empty; None when it already exists."""
+    """Build the index from the corpus folder when it is missing or empty, or add the sentence vectors an
+    index built before them lacks; None when the index is already complete."""
     store = ChunkStore(settings)
     if store.count() > 0:
-        return None
+        if not settings.dense_sentences or SentenceIndex(store).count() > 0:
+            return None
+        log.info("index in %s has no sentence vectors: adding them", settings.index_dir)
+        return ingest(settings, progress=progress, store=store)
     log.info("no index yet in %s: ingesting %s", settings.index_dir, settings.corpus_dir)
     return ingest(settings, progress=progress, store=store)

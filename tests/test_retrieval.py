@@ -15,6 +15,9 @@ from assistant.config import load_settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.japanese import JapaneseTokenizer
 from assistant.retrieval import IndexMissingError, Retriever
+from assistant.schema import Chunk
+from assistant.sentence_index import SentenceIndex, sentence_units
+from assistant.store import ChunkStore
 from assistant.text import contains
 from corpus.ingest import ingest
 
@@ -125,6 +128,8 @@ def test_reingest_is_idempotent_and_tracks_changes(tmp_path):
     assert first.added == first.total_chunks > 0 and not first.errors
     again = ingest(settings)
     assert (again.added, again.deleted, again.total_chunks) == (0, 0, first.total_chunks)
+    assert _sentence_owners(settings) == set(ChunkStore(settings).existing())
+    n_sentences = SentenceIndex(ChunkStore(settings)).count()
 
     # Change one paragraph: only its chunk(s) are replaced.
     path = corpus / "geniac-compute-resources.txt"
@@ -133,6 +138,8 @@ def test_reingest_is_idempotent_and_tracks_changes(tmp_path):
     changed = ingest(settings)
     assert 1 <= changed.added <= 3 and changed.added == changed.deleted
     assert changed.total_chunks == first.total_chunks
+    assert _sentence_owners(settings) == set(ChunkStore(settings).existing())
+    assert SentenceIndex(ChunkStore(settings)).count() >= n_sentences  # one sentence was added
     assert Retriever.from_settings(settings).search("追記された文", 1)[0].chunk.doc_id == \
         "geniac-compute-resources"
 
@@ -142,7 +149,55 @@ def test_reingest_is_idempotent_and_tracks_changes(tmp_path):
     assert removed.total_chunks < first.total_chunks and removed.deleted > 0
     r = Retriever.from_settings(settings)
     assert len(r) == removed.total_chunks
+    assert _sentence_owners(settings) == set(ChunkStore(settings).existing())
     assert {p.chunk.doc_id for p in r.search("GPUノード", 5)} == {"ai-compute-infra-presurvey"}
+
+
+def _sentence_owners(settings) -> set[str]:
+    return SentenceIndex(ChunkStore(settings)).chunk_ids()
+
+
+def test_old_index_without_sentence_vectors_works_and_is_backfilled(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    src = ROOT / "corpus" / "documents"
+    for name in ("documents.json", "geniac-compute-resources.txt"):
+        (corpus / name).write_bytes((src / name).read_bytes())
+    old = load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, dense_sentences=False, _env_file=None)
+    ingest(old)
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, _env_file=None)
+    assert _sentence_owners(settings) == set()
+    chunk_only = Retriever.from_settings(settings).search("GPUノードの上限", 3, method="dense")
+    assert chunk_only  # falls back to chunk vectors
+    report = ingest(settings)
+    assert report.added == 0 and _sentence_owners(settings) == set(ChunkStore(settings).existing())
+
+
+def test_bm25_weighted_query_terms():
+    index = BM25Index.build([("a", ["補助", "期間"]), ("b", ["gpu", "ノード"]), ("c", ["補助率"])])
+    assert index.search_weighted({"補助": 1.0}, 3) == index.search(["補助"], 3)
+    # A low-weight expansion term must not outrank the user's own word.
+    top = index.search_weighted({"ノード": 1.0, "補助": 0.3}, 3)
+    assert [d for d, _ in top] == ["b", "a"]
+    assert index.search_weighted({"ノード": 0.0}, 3) == []
+
+
+def test_sentence_units_drop_the_copied_table_header():
+    table = Chunk(id="t", doc_id="d", title="T", section="審査", start=0, end=10,
+                  text="大項目\t小項目\t審査のポイント\n\t新規性\t・ 開発内容に新規性はあるか")
+    units = sentence_units(table)
+    assert units and not any("審査のポイント" in u for u in units) and "新規性" in units[0]
+    para = Chunk(id="p", doc_id="d", title="T", start=0, end=10,
+                 text="本事業では計算リソースが対象です。ただし外注費に限ります。")
+    assert sentence_units(para) == ["本事業では計算リソースが対象です。", "ただし外注費に限ります。"]
+
+
+def test_expansion_terms_count_less_than_typed_words(retriever):
+    weights = retriever.lexical_weights("GENIACの締め切り")
+    typed = JapaneseTokenizer().tokenize("GENIACの締め切り")
+    assert all(weights[t] == 1 for t in typed)
+    added = [t for t in weights if t not in typed]
+    assert added and all(weights[t] == retriever.settings.expansion_weight for t in added)
 
 
 def test_added_files_shift_jis_and_bad_files(tmp_path):
