@@ -144,7 +144,7 @@ def test_answer_overhead_scenario_with_the_fake_llm(index_settings, retriever):
 class _AskHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):  # noqa: D401 - quiet
+    def log_message(self, *args):
         pass
 
     def do_POST(self):

@@ -40,6 +40,7 @@ class LLMClock:
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.cpu_seconds = 0.0  # process CPU inside the calls (the langchain/openai client's parsing)
         self.calls = 0
 
 
@@ -49,28 +50,32 @@ class TimedChatModel:
     def __init__(self, inner: Any, clock: LLMClock) -> None:
         self.inner, self.clock = inner, clock
 
-    def bind_tools(self, tools: Any, **kwargs: Any) -> "TimedChatModel":
+    def bind_tools(self, tools: Any, **kwargs: Any) -> TimedChatModel:
         return TimedChatModel(self.inner.bind_tools(tools, **kwargs), self.clock)
 
+    def _add(self, t: float, c: float) -> None:
+        self.clock.seconds += time.perf_counter() - t
+        self.clock.cpu_seconds += time.process_time() - c
+
     def invoke(self, *args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         try:
             return self.inner.invoke(*args, **kwargs)
         finally:
-            self.clock.seconds += time.perf_counter() - t
+            self._add(t, c)
             self.clock.calls += 1
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
         self.clock.calls += 1
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         it = iter(self.inner.stream(*args, **kwargs))
-        self.clock.seconds += time.perf_counter() - t
+        self._add(t, c)
         while True:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 chunk = next(it)
             except StopIteration:
-                self.clock.seconds += time.perf_counter() - t
+                self._add(t, c)
                 return
-            self.clock.seconds += time.perf_counter() - t
+            self._add(t, c)
             yield chunk

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evals.bench.fake_llm import ANSWER
 from evals.bench.report import Target, result, say, summarize, table, targets_table
 from evals.bench.retrieval_bench import faq_questions, repeated
 
@@ -47,7 +48,7 @@ async def _level(base: str, questions: list[str], concurrency: int, request_time
     t0 = time.perf_counter()
     async with httpx.AsyncClient(timeout=request_timeout, limits=limits) as http:
         tasks = [asyncio.create_task(client(http)) for _ in range(concurrency)]
-        done, pending = await asyncio.wait(tasks, timeout=level_timeout)
+        _, pending = await asyncio.wait(tasks, timeout=level_timeout)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -88,8 +89,8 @@ def run(workdir: Path, levels: tuple[int, ...] = (1, 8, 32), requests: int = 64,
                              "statuses": ", ".join(f"{k}×{v}" for k, v in sorted(m["statuses"].items()))})
     top = max(rows, key=lambda r: r["clients"])
     targets = [Target(f"errors with {top['clients']} concurrent clients", float(top["errors"]), 0.0, "errors")]
-    notes = [f"simulated LLM: {first_token_ms:g} ms to first token + {token_ms:g} ms per 4-character token "
-             f"(~{len(__import__('evals.bench.fake_llm', fromlist=['ANSWER']).ANSWER) // 4} tokens per answer)",
+    notes = [(f"simulated LLM: {first_token_ms:g} ms to first token + {token_ms:g} ms per 4-character token "
+              f"(~{len(ANSWER) // 4} tokens per answer)"),
              "client and server share the same 2 cores"]
     return result("http", {"levels": list(levels), "requests": requests, "first_token_ms": first_token_ms,
                            "token_ms": token_ms, "request_timeout_s": request_timeout,

@@ -7,6 +7,7 @@ Layout: ``<workdir>/corpora/<n>-s<seed>/`` (generated documents), ``<workdir>/in
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -18,6 +19,18 @@ from assistant.config import PACKAGED_CORPUS, Settings, load_settings
 from evals.bench.report import dir_bytes, say
 
 MARKER = "bench-index.json"
+ROOT = Path(__file__).resolve().parents[2]
+# An index built by other ingest/index code is rebuilt rather than measured (the code changes under us).
+_INDEX_CODE = ["corpus/ingest.py", "corpus/splitter.py", "assistant/store.py", "assistant/bm25.py",
+               "assistant/japanese.py", "assistant/sentence_index.py", "assistant/lexicon.py"]
+
+
+def code_fingerprint() -> str:
+    h = hashlib.sha256()
+    for rel in _INDEX_CODE:
+        p = ROOT / rel
+        h.update(rel.encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
+    return h.hexdigest()[:12]
 
 
 def bench_settings(data_dir: Path, corpus_dir: Path = PACKAGED_CORPUS, **overrides: Any) -> Settings:
@@ -84,7 +97,8 @@ def build(settings: Settings, embedder: Any, fresh: bool = True, label: str = ""
     if report.errors:
         raise RuntimeError(f"ingest errors: {[e.cause for e in report.errors][:3]}")
     info = {"label": label, "chunks": report.total_chunks, "documents": len(report.documents),
-            "seconds": seconds, "embed_seconds": timed.seconds, "embedder": type(embedder).__name__}
+            "seconds": seconds, "embed_seconds": timed.seconds, "embedder": type(embedder).__name__,
+            "code": code_fingerprint()}
     (settings.data_dir / MARKER).write_text(json.dumps(info), encoding="utf-8")
     return BuiltIndex(settings, report.total_chunks, seconds, timed.seconds, info)
 
@@ -100,7 +114,7 @@ def synthetic_index(workdir: Path, n: int, seed: int = 0, rebuild: bool = False)
     label = f"synthetic {n} chunks (seed {seed})"
     if marker.is_file() and not rebuild:
         info = json.loads(marker.read_text(encoding="utf-8"))
-        if info.get("label") == label and info.get("chunks") == corpus.n_chunks:
+        if info.get("label") == label and info.get("chunks") == corpus.n_chunks and info.get("code") == code_fingerprint():
             return BuiltIndex(settings, corpus.n_chunks, None, None, info)
     return build(settings, composed_embedder(workdir, settings), label=label)
 
@@ -110,6 +124,7 @@ def real_index(workdir: Path) -> Settings:
     from assistant.embeddings import get_embedder
 
     settings = bench_settings(Path(workdir) / "indexes" / "real")
-    if not (settings.data_dir / MARKER).is_file():
+    marker = settings.data_dir / MARKER
+    if not marker.is_file() or json.loads(marker.read_text(encoding="utf-8")).get("code") != code_fingerprint():
         build(settings, get_embedder(settings), label="real corpus")
     return settings

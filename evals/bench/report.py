@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import resource
@@ -51,7 +52,7 @@ class Target:
 
     @property
     def passed(self) -> bool | None:
-        if self.value is None or self.value != self.value:  # not measured / NaN
+        if self.value is None or math.isnan(self.value):  # not measured
             return None
         return self.value >= self.limit if self.at_least else self.value <= self.limit
 
@@ -77,6 +78,15 @@ def rss_mb() -> dict[str, float]:
     if "peak_rss_mb" not in out:
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return out
+
+
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by this process's waited-for children.
+
+    On a shared machine wall time depends on the neighbours; CPU time estimates the wall time on an idle one.
+    """
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def machine_info() -> dict[str, Any]:
@@ -123,7 +133,7 @@ def fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return "-"
         return f"{value:,.{digits}f}"
     if isinstance(value, int):

@@ -33,7 +33,7 @@ class SentencePool:
     headings: list[str]
 
     @classmethod
-    def from_corpus(cls, folder: Path = PACKAGED_CORPUS) -> "SentencePool":
+    def from_corpus(cls, folder: Path = PACKAGED_CORPUS) -> SentencePool:
         sentences: list[str] = []
         headings: list[str] = []
         for path in sorted(Path(folder).glob("*.txt")):
