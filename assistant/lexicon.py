@@ -11,10 +11,30 @@ from assistant.text import nfkc
 
 
 @lru_cache(maxsize=1)
-def expansions() -> dict[str, tuple[str, ...]]:
+def _lexicon() -> dict:  # type: ignore[type-arg]
     raw = resources.files("assistant").joinpath("lexicon/ja.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
+    return yaml.safe_load(raw) or {}
+
+
+@lru_cache(maxsize=1)
+def expansions() -> dict[str, tuple[str, ...]]:
+    data = _lexicon()
     return {nfkc(str(k)).lower(): tuple(str(v) for v in vals) for k, vals in (data.get("expansions") or {}).items()}
+
+
+@lru_cache(maxsize=1)
+def _programmes() -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    out = {}
+    for name, spec in (_lexicon().get("programmes") or {}).items():
+        names = tuple(nfkc(str(n)).lower() for n in spec.get("names") or [])
+        out[str(name)] = (names, frozenset(str(d) for d in spec.get("documents") or []))
+    return out
+
+
+def programmes_named(query: str) -> list[frozenset[str]]:
+    """Document-id sets of the programmes the query names outright (lexicon order)."""
+    q = nfkc(query).lower()
+    return [docs for names, docs in _programmes().values() if any(n in q for n in names)]
 
 
 def expand_query(query: str) -> str:
@@ -31,3 +51,14 @@ def expansion_terms(query: str) -> list[str]:
         if key in q:
             extra.extend(w for w in words if w not in extra)
     return extra
+
+
+def strip_programme_names(query: str) -> str:
+    """The query with the programme names of the lexicon blanked out (NFKC, case-insensitive)."""
+    import re
+
+    names = sorted({n for ns, _ in _programmes().values() for n in ns}, key=len, reverse=True)
+    if not names:
+        return query
+    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
+    return pattern.sub(" ", nfkc(query))

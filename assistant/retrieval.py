@@ -14,7 +14,7 @@ from assistant.bm25 import BM25Index
 from assistant.config import ConfigError, Settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.japanese import JapaneseTokenizer, default_tokenizer
-from assistant.lexicon import expansion_terms
+from assistant.lexicon import programmes_named, strip_programme_names, expansion_terms
 from assistant.schema import Chunk, Passage
 from assistant.sentence_index import SentenceIndex
 from assistant.store import ChunkStore
@@ -108,6 +108,27 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.bm25)
 
+    def _programme_focus(
+        self, candidates: list[tuple[str, float]], named: list[frozenset[str]]
+    ) -> tuple[list[tuple[str, float]], dict[str, Chunk]]:
+        """One programme named: its passages first. Several: the best passage of each in turn (comparisons).
+
+        Passages of documents that belong to no named programme keep their place relative to each other.
+        """
+        chunks = self.store.get([cid for cid, _ in candidates])
+        groups: list[list[tuple[str, float]]] = [[] for _ in named]
+        rest: list[tuple[str, float]] = []
+        for cid, score in candidates:
+            doc = chunks[cid].doc_id if cid in chunks else ""
+            idx = next((i for i, docs in enumerate(named) if doc in docs), None)
+            (groups[idx] if idx is not None else rest).append((cid, score))
+        ordered: list[tuple[str, float]] = []
+        while any(groups):
+            for g in groups:
+                if g:
+                    ordered.append(g.pop(0))
+        return ordered + rest, chunks
+
     def best_dense_similarity(self, query: str) -> float:
         """Cosine similarity of the nearest chunk (used by the scope guard)."""
         hits = self.store.query(self.store.embedder.embed_queries([query])[0], 1)
@@ -126,7 +147,9 @@ class Retriever:
     def lexical_weights(self, query: str) -> Counter[str]:
         """BM25 query terms with weights: the user's words count 1 each, lexicon additions
         ``expansion_weight`` (full weight let generic expansions such as 補助 or 期間 outrank the user's words)."""
-        weights: Counter[str] = Counter(self.tokenizer.tokenize(query))
+        # Programme names (GENIAC, インフラ補助) never occur in the documents' prose; as BM25 terms they only hit
+        # accidents such as the e-mail address bzl-geniac. They steer the programme focus instead.
+        weights: Counter[str] = Counter(self.tokenizer.tokenize(strip_programme_names(query)))
         if self.settings.query_expansion and self.settings.expansion_weight > 0:
             extra = expansion_terms(query)
             for term in self.tokenizer.tokenize(" ".join(extra)) if extra else []:
@@ -213,8 +236,13 @@ class Retriever:
         raw = {m: dict(r) for m, r in rankings.items()}
 
         top_n = self.settings.rerank_candidates if self.reranker else k
-        head = fused[: max(top_n, k)]
-        chunks = self.store.get([cid for cid, _ in head])
+        named = programmes_named(query) if method == "fused" else []
+        if named:
+            fused, chunks = self._programme_focus(fused[: max(n_cand, top_n)], named)
+            head = fused[: max(top_n, k)]
+        else:
+            head = fused[: max(top_n, k)]
+            chunks = self.store.get([cid for cid, _ in head])
         t = lap("fetch", t)
         passages = [
             Passage(chunk=chunks[cid], score=score, ranks={m: r[cid] for m, r in ranks.items() if cid in r},
