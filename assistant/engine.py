@@ -19,7 +19,7 @@ from assistant.citations import resolve_citations
 from assistant.config import Settings
 from assistant.llm import HealthChecker, make_chat_model
 from assistant.retrieval import Retriever
-from assistant.schema import Answer, Citation, Draft, Passage, StreamEvent, ToolCallRecord
+from assistant.schema import Answer, Draft, Passage, StreamEvent, ToolCallRecord
 from assistant.search_tool import NAME as SEARCH_TOOL
 from assistant.text import match_key, nfkc, split_sentences
 
@@ -447,7 +447,3 @@ def _is_transport_error(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         pass
     return isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError))
-
-
-def citations_as_dicts(citations: list[Citation]) -> list[dict[str, Any]]:
-    return [c.model_dump() for c in citations]
