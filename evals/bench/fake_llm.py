@@ -1,6 +1,6 @@
 """The simulated LLM of the answer and http benchmarks: FakeOpenAIServer with a fixed Japanese answer.
 
-The answer is ~140 characters citing [1][2], streamed 4 characters per piece ("token"). With ``tool=True`` the
+The answer is 122 characters citing [1][2], streamed 4 characters per piece ("token"). With ``tool=True`` the
 first round calls search_documents, so the engine's tool loop and a second retrieval are measured too.
 """
 
