@@ -122,6 +122,7 @@ class Assistant:
             timings["condense"] = (time.perf_counter() - t) * 1000
         yield StreamEvent(type="status", text="資料を検索しています…")
         passages, rt = self.retriever.search_timed(standalone, self.settings.top_k)
+        passages = self.retriever.follow_references(passages, standalone)
         timings.update({f"retrieve.{k}": v for k, v in rt.items()})
         timings["retrieve"] = sum(rt.values())
 
@@ -380,8 +381,9 @@ class Assistant:
         if not passages:
             return []
         tok = self.retriever.tokenizer
-        q_terms = set(tok.tokenize(query))
-        if not q_terms:
+        # The same query terms BM25 uses: the applicant's words at 1, helpdesk-lexicon words at a lower weight.
+        q_weights = self.retriever.lexical_weights(query)
+        if not q_weights:
             return []
         idf = self._idf()
         scored: list[tuple[float, int, int, str]] = []
@@ -390,7 +392,7 @@ class Assistant:
                 if _is_heading_like(sent, p):
                     continue
                 terms = set(tok.tokenize(sent))
-                score = sum(idf.get(t, 1.0) for t in q_terms & terms)
+                score = sum(idf.get(t, 1.0) * q_weights[t] for t in terms if t in q_weights)
                 score /= 1.0 + len(terms) / 25.0  # long table rows match everything a little
                 score *= 1.0 / (1.0 + 0.15 * (n - 1))  # trust the ranking a little
                 if score > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -24,6 +25,10 @@ log = logging.getLogger(__name__)
 Method = Literal["fused", "bm25", "dense"]
 METHODS: tuple[str, ...] = ("fused", "bm25", "dense")
 _SENTENCES_PER_CHUNK = 4  # the corpus averages ~7 sentence vectors per chunk; 4x gives enough distinct chunks
+
+
+# 「10. 本件に関する連絡先」: a quoted numbered section title.
+_SECTION_REF = re.compile(r"「(\d{1,2})\.\s*([^」]{2,40})」")
 
 
 class IndexMissingError(ConfigError):
@@ -128,6 +133,35 @@ class Retriever:
                 if g:
                     ordered.append(g.pop(0))
         return ordered + rest, chunks
+
+    def follow_references(
+        self, passages: list[Passage], query: str, within: int = 3, limit: int = 2
+    ) -> list[Passage]:
+        """Add the sections the top passages point to, right after the passage that points.
+
+        The documents send readers elsewhere: 「「10. 本件に関する連絡先」の宛先へ電子メールで提出のこと」. When a
+        top passage names a numbered section of its own document, that section's first chunk is the answer
+        the applicant needs (the address, the dates), so it joins the passages — when the section's title
+        shares a term with the query (with the helpdesk lexicon's words), so unrelated references stay out.
+        """
+        wanted = set(self.lexical_weights(query))
+        out = list(passages)
+        seen = {p.chunk.id for p in out}
+        added = 0
+        for p in passages[:within]:
+            for m in _SECTION_REF.finditer(p.chunk.text):
+                if added >= limit:
+                    return out
+                section = f"{m.group(1)}. {m.group(2).strip()}"
+                if p.chunk.section.startswith(section) or not wanted & set(self.tokenizer.tokenize(m.group(2))):
+                    continue
+                target = next(iter(self.store.section_chunks(p.chunk.doc_id, section)), None)
+                if target is None or target.id in seen:
+                    continue
+                seen.add(target.id)
+                out.insert(out.index(p) + 1, Passage(chunk=target, score=p.score, ranks={"reference": 1}))
+                added += 1
+        return out
 
     def best_dense_similarity(self, query: str) -> float:
         """Cosine similarity of the nearest chunk (used by the scope guard)."""

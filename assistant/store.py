@@ -168,6 +168,14 @@ class ChunkStore:
             for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
         }
 
+    def section_chunks(self, doc_id: str, section: str) -> list[Chunk]:
+        """Chunks of ``doc_id`` whose section path is exactly ``section``, in document order."""
+        got = self.collection.get(where={"$and": [{"doc_id": doc_id}, {"section": section}]},
+                                  include=["documents", "metadatas"])
+        chunks = [Chunk.from_store(cid, doc or "", dict(meta or {}))
+                  for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Top-k (chunk id, cosine similarity)."""
         n = self.count()

@@ -306,3 +306,13 @@ def test_programme_names_steer_instead_of_matching_words(retriever):
     both = retriever.search("GENIACとインフラ補助、大企業の補助率はそれぞれどう違う？", 4)
     docs = [p.chunk.doc_id for p in both[:2]]
     assert "ai-compute-infra-presurvey" in docs and any(d.startswith("geniac") for d in docs)
+
+
+def test_references_to_numbered_sections_are_followed(retriever):
+    infra_submit = next(p for p in retriever.search("事前申請書 別紙 積算表 提出", 5)
+                        if p.chunk.section.startswith("7. 事前調査の提出方法"))
+    added = retriever.follow_references([infra_submit], "提出先の連絡先と担当者を教えて")
+    assert [p.chunk.section for p in added] == ["7. 事前調査の提出方法", "8. 本件に関する連絡先"]
+    assert "杉之尾" in added[1].chunk.text and added[1].chunk.doc_id == infra_submit.chunk.doc_id
+    # A reference whose title shares nothing with the question is left out.
+    assert retriever.follow_references([infra_submit], "補助率はいくらですか") == [infra_submit]
