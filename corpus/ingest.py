@@ -25,9 +25,10 @@ import numpy as np
 
 from assistant.bm25 import BM25Index
 from assistant.config import Settings
+from assistant.embedding_cache import CachedPassageEmbedder, cache_file
 from assistant.japanese import default_tokenizer
 from assistant.schema import Chunk
-from assistant.sentence_index import SentenceIndex
+from assistant.sentence_index import SentenceBatch, SentenceIndex
 from assistant.store import ChunkStore
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
@@ -51,12 +52,15 @@ class IngestReport:
     kept: int = 0
     deleted: int = 0
     total_chunks: int = 0
+    embedded: int = 0  # passages (chunks and sentences) embedded in this run
+    embedding_cache_hits: int = 0  # passages whose vectors came from the embedding cache
     seconds: float = 0.0
 
     def summary_ja(self) -> str:
         lines = [
             f"取り込み完了: 文書 {len(self.documents)} 件、チャンク {self.total_chunks} 件"
-            f"（追加 {self.added}、変更なし {self.kept}、削除 {self.deleted}）、{self.seconds:.1f} 秒。"
+            f"（追加 {self.added}、変更なし {self.kept}、削除 {self.deleted}）、{self.seconds:.1f} 秒"
+            f"（埋め込み計算 {self.embedded} 件、キャッシュ利用 {self.embedding_cache_hits} 件）。"
         ]
         for e in self.errors:
             lines.append(f"  ⚠ {e.path}: {e.message_ja}")
@@ -126,6 +130,7 @@ def ingest(
     rebuild: bool = False,
     progress: bool = False,
     store: ChunkStore | None = None,
+    export_embedding_cache: Path | None = None,
 ) -> IngestReport:
     t0 = time.perf_counter()
     paths = [Path(p) for p in paths or []]
@@ -185,21 +190,18 @@ def ingest(
         if cid in existing and {k: existing[cid].get(k) for k in c.metadata()} != c.metadata()
     ]
 
-    # 3. embed the new chunks (the slow part) before writing anything.
-    embedder = store.embedder
-    batch = settings.embedding_batch_size
-    vectors = np.zeros((len(new_chunks), embedder.dim), dtype=np.float32)
-    starts = range(0, len(new_chunks), batch)
-    for i in _progress(starts, len(starts), "embedding", progress):
-        vectors[i : i + batch] = embedder.embed_passages([c.text for c in new_chunks[i : i + batch]])
-    sentence_batch = None
-    if sentences is not None:
-        # New chunks, plus kept chunks that lack sentence vectors (an index built before they existed).
-        have = sentences.chunk_ids()
-        backfill = [c for cid, c in wanted.items() if cid in existing and cid not in have]
-        sentence_batch = sentences.embed(new_chunks + backfill, batch)
+    # 3. embed the new chunks (the slow part) before writing anything; unchanged texts come from the cache.
+    original_embedder = store.embedder
+    embedder = CachedPassageEmbedder(original_embedder, [cache_file(settings.corpus_dir, original_embedder.name),
+                                                         cache_file(settings.index_dir, original_embedder.name)])
+    store.embedder = embedder  # the sentence index embeds through the store too
+    try:
+        vectors, sentence_batch, new_tokens = _embed(
+            settings, sentences, embedder, new_chunks, wanted, existing, progress)
+    finally:
+        store.embedder = original_embedder
+    report.embedded, report.embedding_cache_hits = embedder.misses, embedder.hits
     tokenizer = default_tokenizer()
-    new_tokens = [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks]
 
     # 4. write: Chroma, then BM25, then the sources manifest.
     if new_chunks:
@@ -232,6 +234,13 @@ def ingest(
         if doc in previous:
             sources[doc] = previous[doc]
     _write_json_atomic(_sources_path(settings), {"documents": sources})
+    try:
+        embedder.save(cache_file(settings.index_dir, embedder.name))
+    except OSError as exc:  # a cache is an optimisation: never fail an ingest over it
+        log.warning("could not write the embedding cache: %s", exc)
+    if export_embedding_cache is not None:
+        n = embedder.save(export_embedding_cache, used_only=True)
+        log.info("wrote %d passage vectors to %s", n, export_embedding_cache)
 
     report.added = len(new_chunks)
     report.deleted = len(to_delete)
@@ -240,6 +249,33 @@ def ingest(
     report.seconds = time.perf_counter() - t0
     log.info("ingest: %s", report)
     return report
+
+
+def _embed(
+    settings: Settings,
+    sentences: SentenceIndex | None,
+    embedder: CachedPassageEmbedder,
+    new_chunks: list[Chunk],
+    wanted: dict[str, Chunk],
+    existing: dict[str, dict],
+    progress: bool,
+) -> tuple[np.ndarray, SentenceBatch | None, list[tuple[str, list[str]]]]:
+    """Vectors of the new chunks, the sentence batch to write, and the BM25 tokens of the new chunks."""
+    batch = settings.embedding_batch_size
+    vectors = np.zeros((len(new_chunks), embedder.dim), dtype=np.float32)
+    starts = range(0, len(new_chunks), batch)
+    for i in _progress(starts, len(starts), "embedding", progress):
+        vectors[i : i + batch] = embedder.embed_passages([c.text for c in new_chunks[i : i + batch]])
+    sentence_batch = None
+    if sentences is not None:
+        # New chunks, plus kept chunks that lack sentence vectors (an index built before they existed).
+        have = sentences.chunk_ids()
+        backfill = [c for cid, c in wanted.items() if cid in existing and cid not in have]
+        sentence_batch = sentences.embed(new_chunks + backfill, batch)
+    tokenizer = default_tokenizer()
+    new_tokens = [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks]
+
+    return vectors, sentence_batch, new_tokens
 
 
 def ensure_index(settings: Settings, progress: bool = False) -> IngestReport | None:

@@ -11,6 +11,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", type=Path, help="files or folders to add (default: the corpus folder)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again from scratch")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--export-embedding-cache", type=Path, metavar="FILE",
+                   help="also write the passage vectors this run used to FILE (to ship beside a corpus as "
+                        "embeddings.<model>.npz; use with --rebuild)")
     p.set_defaults(func=run)
 
 
@@ -19,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from corpus.ingest import ingest
 
     settings = load_settings()
-    report = ingest(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet)
+    report = ingest(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
+                    export_embedding_cache=args.export_embedding_cache)
     print(report.summary_ja())
     return 1 if report.errors and not report.documents else 0
