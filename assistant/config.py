@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(20, ge=1, le=1000)
     bm25_weight: float = Field(1.0, ge=0.0, le=10.0)
     dense_weight: float = Field(1.0, ge=0.0, le=10.0)
+    query_cache_size: int = Field(1024, ge=0, le=1_000_000, description="LRU cache of query embeddings.")
     query_expansion: bool = Field(True, description="Expand the BM25 query with the helpdesk lexicon.")
     expansion_weight: float = Field(0.5, ge=0.0, le=1.0, description="BM25 weight of lexicon expansion terms.")
     dense_sentences: bool = Field(True, description="Also embed each sentence; score a chunk by its best one.")

@@ -316,3 +316,13 @@ def test_references_to_numbered_sections_are_followed(retriever):
     assert "杉之尾" in added[1].chunk.text and added[1].chunk.doc_id == infra_submit.chunk.doc_id
     # A reference whose title shares nothing with the question is left out.
     assert retriever.follow_references([infra_submit], "補助率はいくらですか") == [infra_submit]
+
+
+def test_query_embeddings_are_cached(retriever, monkeypatch):
+    calls = []
+    real = retriever.store.embedder.embed_queries
+    monkeypatch.setattr(retriever.store.embedder, "embed_queries", lambda texts: calls.append(texts) or real(texts))
+    first = retriever.search("事前調査の提出方法（キャッシュ確認）", 3)
+    again = retriever.search("事前調査の提出方法（キャッシュ確認）", 3)
+    assert [p.chunk.id for p in first] == [p.chunk.id for p in again]
+    assert len(calls) == 1
