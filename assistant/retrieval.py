@@ -18,7 +18,7 @@ from assistant.japanese import JapaneseTokenizer, default_tokenizer
 from assistant.lexicon import expansion_terms, programmes_named, strip_programme_names
 from assistant.schema import Chunk, Passage
 from assistant.sentence_index import SentenceIndex
-from assistant.store import ChunkStore
+from assistant.store import COUNT_MAX_AGE, ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class Retriever:
         other part (an upper bound of its true value, cheap and good enough to rank the tail)."""
         chunk_hits = self.store.query(vec, n_cand)
         sentences = self._sentences()
-        if sentences is None or sentences.count() == 0:
+        if sentences is None or sentences.count(max_age=COUNT_MAX_AGE) == 0:
             return chunk_hits
         # Several sentences per chunk: ask for more so that about n_cand distinct chunks come back.
         best = sentences.best_per_chunk(vec, n_cand * _SENTENCES_PER_CHUNK)

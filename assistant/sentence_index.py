@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.schema import Chunk
-from assistant.store import ChunkStore, _embedding_function_class
+from assistant.store import COUNT_MAX_AGE, CachedCount, ChunkStore, _embedding_function_class
 from assistant.text import split_sentences
 
 log = logging.getLogger(__name__)
@@ -70,9 +70,10 @@ class SentenceIndex:
             embedding_function=ef,
             metadata={"hnsw:space": "cosine", "embedder": store.embedder.name, "dim": store.embedder.dim},
         )
+        self._counter = CachedCount(self.collection)
 
-    def count(self) -> int:
-        return int(self.collection.count())
+    def count(self, max_age: float = 0.0) -> int:
+        return self._counter.get(max_age)
 
     def chunk_ids(self) -> set[str]:
         """Chunks that have sentence vectors."""
@@ -94,6 +95,7 @@ class SentenceIndex:
     def write(self, batch: "SentenceBatch") -> None:
         """Store an embedded batch, replacing whatever sentence vectors its chunks had."""
         self.delete(batch.chunk_ids)
+        self._counter.invalidate()
         for i in range(0, len(batch.ids), _BATCH):
             self.collection.upsert(
                 ids=batch.ids[i : i + _BATCH], documents=batch.texts[i : i + _BATCH],
@@ -108,6 +110,7 @@ class SentenceIndex:
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         chunk_ids = list(chunk_ids)
+        self._counter.invalidate()
         for i in range(0, len(chunk_ids), _BATCH):
             self.collection.delete(where={"chunk_id": {"$in": chunk_ids[i : i + _BATCH]}})
 
@@ -124,7 +127,7 @@ class SentenceIndex:
 
     def best_per_chunk(self, vector: np.ndarray, k: int) -> dict[str, float]:
         """Chunk id → cosine similarity of its best sentence, over the ``k`` nearest sentences."""
-        n = self.count()
+        n = self.count(max_age=COUNT_MAX_AGE)
         if n == 0:
             return {}
         res = self.collection.query(

@@ -326,3 +326,17 @@ def test_query_embeddings_are_cached(retriever, monkeypatch):
     again = retriever.search("事前調査の提出方法（キャッシュ確認）", 3)
     assert [p.chunk.id for p in first] == [p.chunk.id for p in again]
     assert len(calls) == 1
+
+
+def test_search_does_not_count_the_collection_every_time(index_settings, monkeypatch):
+    from assistant.retrieval import Retriever
+
+    r = Retriever.from_settings(index_settings)
+    r.search("GPUノードの上限", 3)  # warm: sizes read once
+    counted = []
+    for col in (r.store.collection, r._sentences().collection):
+        real = col.count
+        monkeypatch.setattr(col, "count", lambda real=real: counted.append(1) or real())
+    for q in ("補助率", "事前調査の期間", "連絡先"):
+        r.search(q, 3)
+    assert counted == []
