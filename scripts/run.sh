@@ -4,12 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
-fi
-. .venv/bin/activate
-python -m pip install --quiet --upgrade pip
+. scripts/_venv.sh
 python -m pip install --quiet -e .
 koubo search "GPUノードは何ノードまで使えますか" -k 3
 exec koubo web "$@"

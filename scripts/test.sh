@@ -4,12 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
-fi
-. .venv/bin/activate
-python -m pip install --quiet --upgrade pip
+. scripts/_venv.sh
 # torch==2.13.0 (pinned in the test extra) resolves to the CPU build on this workplace's disk; see README.
 python -m pip install --quiet -e '.[test]'
 bash scripts/install-browser.sh

@@ -5,18 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, get_args
 
-ORG_CHOICES = [
-    "company",
-    "university",
-    "kosen",
-    "national_rd_agency",
-    "incorporated_administrative_agency",
-    "local_incorporated_administrative_agency",
-    "public_research_institute",
-    "other_corporation",
-]
+from assistant.tools.rates import OrgKind
+
+ORG_CHOICES = list(get_args(OrgKind))
 _YES_NO = {"yes": True, "no": False}
 
 
