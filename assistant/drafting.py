@@ -71,8 +71,11 @@ def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
                      signature="", notice="入力が長すぎます。")
     question = question_of(inquiry)[: assistant.settings.max_question_chars]
     answer = assistant.ask(question)
-    lines = [ln for ln in answer.text.splitlines()
-             if ln.strip() and ln.strip() not in (prompts.text("offline_notice"), prompts.text("llm_failed_notice"))]
+    skip = (prompts.text("offline_notice"), prompts.text("llm_failed_notice"))
+    # The offline answer's headings are written for the chat; a letter says the same thing in business style.
+    letter = {prompts.text("offline_tools_intro"): prompts.text("draft_tools_intro"),
+              prompts.text("offline_extract_intro"): prompts.text("draft_extract_intro")}
+    lines = [letter.get(ln.strip(), ln) for ln in answer.text.splitlines() if ln.strip() and ln.strip() not in skip]
     core = "\n".join(lines)
     if answer.backend == "offline":
         core = _politeness(core)

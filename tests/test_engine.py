@@ -260,5 +260,6 @@ def test_draft_reply_offline(offline_assistant):
     assert draft.subject == "Re: GPUノード数について"
     assert "株式会社サンプルAI" in draft.salutation and "山田 様" in draft.salutation
     assert "ご回答申し上げます" in draft.body and "20ノード" in draft.body
+    assert "計算ツールの結果" not in draft.body and "以下のとおりでございます" in draft.body
     assert draft.citations
     assert "件名: Re: GPUノード数について" in draft.as_email()
