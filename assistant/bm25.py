@@ -35,6 +35,7 @@ class BM25Index:
     def __post_init__(self) -> None:
         self._row = {cid: i for i, cid in enumerate(self.chunk_ids)}
         self._weights: sparse.csc_matrix | None = None
+        self._idf: np.ndarray | None = None
 
     # --- building ----------------------------------------------------------------------------------------
     @classmethod
@@ -75,14 +76,27 @@ class BM25Index:
         return BM25Index.build(docs, self.k1, self.b)
 
     # --- scoring -----------------------------------------------------------------------------------------
+    def _idf_array(self) -> np.ndarray:
+        """Okapi IDF per vocabulary column: log(1 + (N − df + 0.5) / (df + 0.5))."""
+        if self._idf is None:
+            counts = self.counts.tocsr()
+            n_docs = counts.shape[0]
+            df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+            self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        return self._idf
+
+    def idf(self, term: str, default: float = 1.0) -> float:
+        """IDF of a term of the index, ``default`` for a term it has never seen."""
+        col = self.vocab.get(term)
+        return default if col is None else float(self._idf_array()[col])
+
     def _weight_matrix(self) -> sparse.csc_matrix:
         if self._weights is None:
             counts = self.counts.tocsr().astype(np.float32)
             n_docs = counts.shape[0]
             doc_len = np.asarray(counts.sum(axis=1)).ravel()
             avgdl = float(doc_len.mean()) if n_docs else 0.0
-            df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
-            idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+            idf = self._idf_array()
             norm = self.k1 * (1.0 - self.b + self.b * doc_len / max(avgdl, 1e-9))
             w = counts.copy()
             row_of = np.repeat(np.arange(n_docs), np.diff(counts.indptr))

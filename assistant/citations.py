@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.schema import Citation, Passage
-from assistant.text import split_sentences
+from assistant.text import nfkc, split_sentences
 
 # [1], [1][2], [1, 2], [1,2,3], full-width ［１］ (normalised by NFKC before matching digits).
 _MARKER = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")
@@ -14,9 +14,7 @@ _FACTUAL = re.compile(r"[0-9０-９]|以内|以下|以上|定額|補助|助成|�
 
 
 def _numbers(group: str) -> list[int]:
-    import unicodedata
-
-    return [int(unicodedata.normalize("NFKC", x)) for x in re.split(r"[,、，]", group) if x.strip()]
+    return [int(nfkc(x)) for x in re.split(r"[,、，]", group) if x.strip()]
 
 
 def resolve_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation], bool]:

@@ -385,14 +385,14 @@ class Assistant:
         q_weights = self.retriever.lexical_weights(query)
         if not q_weights:
             return []
-        idf = self._idf()
+        bm25 = self.retriever.bm25
         scored: list[tuple[float, int, int, str]] = []
         for n, p in enumerate(passages[:3], start=1):
             for j, sent in enumerate(split_sentences(p.chunk.text)):
                 if _is_heading_like(sent, p):
                     continue
                 terms = set(tok.tokenize(sent))
-                score = sum(idf.get(t, 1.0) * q_weights[t] for t in terms if t in q_weights)
+                score = sum(bm25.idf(t) * q_weights[t] for t in terms if t in q_weights)
                 score /= 1.0 + len(terms) / 25.0  # long table rows match everything a little
                 score *= 1.0 / (1.0 + 0.15 * (n - 1))  # trust the ranking a little
                 if score > 0:
@@ -401,20 +401,6 @@ class Assistant:
         limit = 2 if skip_when_tools else 3
         chosen = sorted(scored[:limit], key=lambda x: (x[1], x[2]))
         return [f"{sent.lstrip('・-* ').strip()}[{n}]" for _, n, _, sent in chosen]
-
-    def _idf(self) -> dict[str, float]:
-        cached = getattr(self, "_idf_cache", None)
-        if cached is None:
-            import math
-
-            import numpy as np
-
-            counts = self.retriever.bm25.counts.tocsr()
-            df = np.bincount(counts.indices, minlength=counts.shape[1])
-            n = counts.shape[0]
-            cached = {t: math.log1p((n - df[i] + 0.5) / (df[i] + 0.5)) for t, i in self.retriever.bm25.vocab.items()}
-            self._idf_cache = cached
-        return cached
 
     # --- staff reply drafts -----------------------------------------------------------------------------------
     def draft_reply(self, inquiry: str) -> Draft:

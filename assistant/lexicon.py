@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -53,12 +54,13 @@ def expansion_terms(query: str) -> list[str]:
     return extra
 
 
+@lru_cache(maxsize=1)
+def _programme_names_pattern() -> re.Pattern[str] | None:
+    names = sorted({n for ns, _ in _programmes().values() for n in ns}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+
+
 def strip_programme_names(query: str) -> str:
     """The query with the programme names of the lexicon blanked out (NFKC, case-insensitive)."""
-    import re
-
-    names = sorted({n for ns, _ in _programmes().values() for n in ns}, key=len, reverse=True)
-    if not names:
-        return query
-    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
-    return pattern.sub(" ", nfkc(query))
+    pattern = _programme_names_pattern()
+    return pattern.sub(" ", nfkc(query)) if pattern else query

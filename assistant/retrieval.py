@@ -188,11 +188,10 @@ class Retriever:
         """The stored chunk of ``doc_id`` whose text contains ``quote`` (after match_key), if any."""
         from assistant.text import contains
 
-        for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10):
-            chunk = self.store.get([cid]).get(cid)
-            if chunk and chunk.doc_id == doc_id and contains(chunk.text, quote):
-                return chunk
-        return None
+        ids = [cid for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10)]
+        chunks = self.store.get(ids)  # one round trip for all candidates, then best first
+        return next((chunks[cid] for cid in ids if cid in chunks and chunks[cid].doc_id == doc_id
+                     and contains(chunks[cid].text, quote)), None)
 
     def lexical_weights(self, query: str) -> Counter[str]:
         """BM25 query terms with weights: the user's words count 1 each, lexicon additions

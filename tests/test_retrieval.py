@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.bm25 import BM25Index
@@ -340,3 +341,10 @@ def test_search_does_not_count_the_collection_every_time(index_settings, monkeyp
     for q in ("補助率", "事前調査の期間", "連絡先"):
         r.search(q, 3)
     assert counted == []
+
+
+def test_bm25_idf_is_rarer_for_rarer_terms():
+    index = BM25Index.build([("a", ["補助", "ノード"]), ("b", ["補助"]), ("c", ["補助", "期間"])])
+    assert index.idf("ノード") > index.idf("補助") > 0
+    assert index.idf("ノード") == pytest.approx(np.log1p((3 - 1 + 0.5) / (1 + 0.5)))
+    assert index.idf("未知語") == 1.0 and index.idf("未知語", default=0.0) == 0.0
