@@ -63,11 +63,15 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _same_list(got: Sequence[Any], want: Sequence[Any]) -> bool:
+    return len(got) == len(want) and all(_same(x, y) for x, y in zip(got, want))
+
+
 def args_ok(expected: dict[str, Any], calls: Sequence[RoutedCall], tool: str) -> bool:
     """Every expected key argument is matched by the calls of ``tool``.
 
-    ``programme`` may be a list: the set of programmes over the calls. ``amounts``: the amounts of all items
-    of all calls, in order of appearance. Any other key: some call carries that value.
+    ``programme`` may be a list: the set of programmes over the calls. ``amounts``: the amounts of the items,
+    in order, in every call or over all calls together. Any other key: some call carries that value.
     """
     mine = [c.args for c in calls if c.name == tool]
     if not mine:
@@ -78,10 +82,11 @@ def args_ok(expected: dict[str, Any], calls: Sequence[RoutedCall], tool: str) ->
             if got != (set(want) if isinstance(want, list) else {want}):
                 return False
         elif key == "amounts":
-            seen: list[float] = []
-            for a in mine:
-                seen.extend(float(i.get("amount", 0)) for i in a.get("items", []))
-            if len(seen) != len(want) or not all(_same(x, y) for x, y in zip(seen, want)):
+            # One call per programme with the same amounts (programme undecided), or the amounts split
+            # between the programmes' calls.
+            per_call = [[float(i.get("amount", 0)) for i in a.get("items", [])] for a in mine]
+            joined = [x for amounts in per_call for x in amounts]
+            if not (all(_same_list(c, want) for c in per_call) or _same_list(joined, want)):
                 return False
         elif not any(key in a and _same(a[key], want) for a in mine):
             return False
