@@ -1,4 +1,6 @@
-"""Rule-based tool routing for offline mode (no LLM): Japanese keywords and number patterns → calculator calls.
+"""Rule-based tool routing for offline mode (no LLM): which calculators a question asks for (intent scores of
+``intents.py``: concept families over surface, Sudachi normalised forms and readings) and their arguments (number
+patterns → calculator calls).
 
 Choices, documented because a reader will ask:
 - Programme: chosen by keyword scores (GENIAC/基盤モデル開発/助成/NEDO/ノード… vs 電子計算機/供給確保計画/
@@ -6,7 +8,8 @@ Choices, documented because a reader will ask:
   offline answer shows both rules side by side instead of guessing; schedule questions use programme="all".
 - Missing applicant facts are left out; the calculator then answers with the missing facts and the candidates.
 - An amount question calls subsidy_amount only (it contains the rate decision); a rate question subsidy_rate.
-- Nothing fires without an explicit calculator cue, so unrelated questions return [] and go to retrieval alone.
+- A tool fires only when its intent score reaches intents.THRESHOLD, so unrelated, eligibility and look-up
+  questions return [] and go to retrieval alone. A node question with no plan (「何ノードまで？」) checks the limit.
 """
 
 from __future__ import annotations
