@@ -41,6 +41,23 @@ class JapaneseTokenizer:
                     out.append(form)
         return out
 
+    def forms(self, text: str) -> tuple[list[str], list[str]]:
+        """(normalised forms, katakana readings) of every morpheme, blanks left out.
+
+        For matching words across spellings: 〆切/締切 → 締め切り, できる → 出来る (normalised form), and
+        homophones an IME produces or a user types in kana: 補助律/ほじょりつ → ホジョリツ (reading).
+        """
+        tokenizer, mode = self._tok()
+        norm: list[str] = []
+        reading: list[str] = []
+        for piece in _pieces(nfkc(text)):
+            for m in tokenizer.tokenize(piece, mode):
+                if m.part_of_speech()[0] == "空白":
+                    continue
+                norm.append(m.normalized_form())
+                reading.append(m.reading_form())
+        return norm, reading
+
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []

@@ -245,3 +245,108 @@ def test_in_time_answer():
 )
 def test_in_scope_questions_without_a_calculation_route_to_nothing(question):
     assert route(question) == []
+
+
+# --- issue 13: routing that generalises (intent scoring by concept families, assistant/tools/intents.py) ---
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Eligibility, not a date: 「応募できますか」 alone no longer reaches the schedule tool.
+        "これまで基盤モデルを開発した実績がない会社でも応募できますか？",
+        "二つの制度に応募できますか",
+        "うちは大学発ではない普通の会社ですが応募できますか",
+        # Look-up questions that mention a number or a class: nothing to calculate.
+        "100ノードを超える分の相談先はどこですか",
+        "みなし大企業の定義を教えてください",
+        "(2)のGPUの仮単価って、1ノードあたりいくらですか？",
+        # A date-ish word that does not ask for a date.
+        "公募が始まってから準備すれば間に合いますか？",
+        "計画期間が終わった後のことも書かないとダメですか",
+    ],
+)
+def test_questions_that_ask_for_no_calculation(question):
+    assert route(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "従業員がちょうど2,000人の会社です。中小企業として扱われますか？",
+        "社員２０００名ぴったりだと大企業扱い？",
+        "うちは従業員二千人です。中堅・中小企業に入りますか",
+    ],
+)
+def test_applicant_class_question_with_a_size_fact_calls_the_rate_tool(question):
+    out = calls(question)
+    assert {n for n, _ in out} == {"subsidy_rate"}
+    assert all(a["employees"] == 2000 and a["org_kind"] == "company" for _, a in out)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "経済産業省が一括で確保するGPUリソースは何ノードまで？",
+        "国がまとめて調達するGPUの上限は何台ですか",
+        "(2)のノード数の上限を教えて",
+        "ノード数を月ごとに変えてもいいですか",
+    ],
+)
+def test_node_limit_questions_check_the_limit(question):
+    (name, args), = calls(question)
+    assert (name, args) == ("gpu_node_plan", {"constant_nodes": 100})
+    assert "100以下" in execute(name, args)["result"]["explanation"]
+
+
+@pytest.mark.parametrize(
+    ("question", "tool"),
+    [
+        ("補助律はいくつですか", "subsidy_rate"),  # IME homophone of 補助率
+        ("ほじょりつ教えて", "subsidy_rate"),  # kana spelling
+        ("絞め切りはいつ？", "programme_schedule"),
+        ("〆切何日？", "programme_schedule"),
+        ("事前調査のdeadlineは？", "programme_schedule"),
+        ("Ｈ１００×２４０基で申請したい", "gpu_node_plan"),
+    ],
+)
+def test_spelling_variants(question, tool):
+    assert {c.name for c in route(question)} == {tool}
+
+
+def test_reading_matches_whole_morphemes_only():
+    # ゼンガク (全額) inside ジゼンガクシュウ (事前学習) is not the word 全額.
+    assert route("既存モデルの継続事前学習でも基盤モデル開発に入りますか？") == []
+
+
+def test_router_dev_split_is_the_seeded_one():
+    from evals.router_eval import assign_splits, load
+
+    items = load()
+    assert len(items) >= 120
+    want = assign_splits(items)
+    assert {i["id"]: i["split"] for i in items} == want
+    halves = {s: [i for i in items if i["split"] == s] for s in ("tuning", "heldout")}
+    assert min(len(h) for h in halves.values()) >= 60
+    for half in halves.values():  # every tool and the no-tool controls in both halves
+        assert {i["expected_tool"] for i in half} == {None, "subsidy_rate", "subsidy_amount", "gpu_node_plan",
+                                                      "programme_schedule"}
+
+
+def test_heldout_tool_name_accuracy_gate():
+    """The reported figure: strict tool-name accuracy on the held-out half of router_dev.jsonl (issue 13: ≥ 0.95)."""
+    from evals.router_eval import evaluate, load, select
+
+    report = evaluate(select(load(), "heldout"))
+    assert report["tool_name_accuracy"] >= 0.95, report["misses"]
+    # Every call the router makes on the set must be valid for its calculator.
+    for item in select(load(), "heldout"):
+        for c in route(item["question"]):
+            assert execute(c.name, c.args)["ok"], (item["question"], c)
+
+
+def test_router_eval_cli_prints_per_tool_figures(capsys):
+    from evals.router_eval import main
+
+    assert main(["--split", "heldout"]) == 0
+    out = capsys.readouterr().out
+    assert "tool-name accuracy" in out and "subsidy_rate" in out and "none" in out
+    assert main(["--check-split"]) == 0

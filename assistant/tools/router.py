@@ -1,4 +1,6 @@
-"""Rule-based tool routing for offline mode (no LLM): Japanese keywords and number patterns → calculator calls.
+"""Rule-based tool routing for offline mode (no LLM): which calculators a question asks for (intent scores of
+``intents.py``: concept families over surface, Sudachi normalised forms and readings) and their arguments (number
+patterns → calculator calls).
 
 Choices, documented because a reader will ask:
 - Programme: chosen by keyword scores (GENIAC/基盤モデル開発/助成/NEDO/ノード… vs 電子計算機/供給確保計画/
@@ -6,7 +8,8 @@ Choices, documented because a reader will ask:
   offline answer shows both rules side by side instead of guessing; schedule questions use programme="all".
 - Missing applicant facts are left out; the calculator then answers with the missing facts and the candidates.
 - An amount question calls subsidy_amount only (it contains the rate decision); a rate question subsidy_rate.
-- Nothing fires without an explicit calculator cue, so unrelated questions return [] and go to retrieval alone.
+- A tool fires only when its intent score reaches intents.THRESHOLD, so unrelated, eligibility and look-up
+  questions return [] and go to retrieval alone. A node question with no plan (「何ノードまで？」) checks the limit.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.text import nfkc
+from assistant.tools import intents
+from assistant.tools.nodes import ROUTE2_MAX_NODES
 from assistant.tools.numerals import NUMBER_RUN, parse_number
 
 log = logging.getLogger(__name__)
@@ -45,7 +50,7 @@ _GENIAC_CUES = [
 ]
 _INFRA_CUES = [
     (r"電子計算機", 3),
-    (r"インフラ補助|AIインフラ|計算(基盤|インフラ)(の)?整備", 3),
+    (r"インフラ|計算基盤(の)?整備", 3),
     (r"供給確保計画|クラウドプログラム|経済安全保障|経済安保", 3),
     (r"開発環境(の)?整備|計算資源(の)?整備|(基盤|インフラ|設備)(の)?整備|整備(事業|費|補助)", 2),
     (r"補助率|補助金|補助額", 1),
@@ -54,22 +59,10 @@ _INFRA_CUES = [
     (r"みなし大企業|従業員", 1),
 ]
 
-_RATE_CUES = (
-    r"補助率|助成率|補助割合|助成割合|何割|何分の|分の\d|率は|率って|定額|何%|何パーセント|補助(は|って)?どのくらい|"
-    r"どれくらい補助|(どのくらい|どれくらい|どの程度)の割合"
-)
-_AMOUNT_ASK = r"補助|助成|いくら|最大|もらえ|受けられ|出ますか|支給|上限"
-_SCHEDULE_CUES = (
-    r"締め?切|〆切|いつまで|いつから|いつ(頃|ごろ)?(公募|募集|開始|始ま)|期限|募集期間|公募期間|受付期間|提出期間|"
-    r"事前調査(の)?(実施)?期間|開発期間|研究開発期間|実施期間|スケジュール|日程|募集中|受付中|"
-    r"(今|いま|現在|まだ)(から)?(でも)?(申請|応募|提出|募集)|公募(は|って)?(いつ|まだ)|応募(でき|可能)|"
-    r"間に合|何日間|何日(ある|あり)|日数|終わる|終わり|終了(は|する|時期|予定|日)|何月(ごろ|頃|に|まで)|いつ(頃|ごろ)(まで|に終)|"
-    r"契約(は|を)?(いつ|何日)|採択通知"
-)
 # Mentions that name one programme, for questions that give each programme its own amount.
 _PROGRAMME_MENTIONS = [
     (r"GENIAC|ジーニアック|ジェニアック|NEDO|基盤モデル(の)?開発(の)?助成", "geniac"),
-    (r"インフラ補助|AIインフラ|電子計算機|供給確保計画|クラウドプログラム|整備(への|の)?補助", "ai-compute-infra"),
+    (r"インフラ|電子計算機|供給確保計画|クラウドプログラム|整備(への|の)?補助", "ai-compute-infra"),
 ]
 
 _ORG_RULES = [
@@ -121,9 +114,9 @@ def _org(q: str) -> str | None:
 
 def _employees(q: str) -> int | None:
     for pattern in (
-        rf"(?:従業員|社員|職員|常時使用する従業員)(?:数)?(?:\(単体\))?(?:は|が|:)?(?:約|およそ)?({N})(?:人|名)",
+        rf"(?:従業員|社員|職員|常時使用する従業員)(?:数)?(?:\(単体\))?(?:は|が|:)?(?:約|およそ|ちょうど|丁度|ぴったり)?({N})(?:人|名)",
         rf"({N})(?:人|名)(?:規模)?(?:の|程度の|くらいの|ほどの)?(?:会社|企業|中小企業|中堅企業|大企業|スタートアップ|ベンチャー|事業者)",
-        rf"(?:従業員|社員)(?:数)?(?:は|が)?(?:約)?({N})",
+        rf"(?:従業員|社員)(?:数)?(?:は|が)?(?:約|ちょうど|丁度|ぴったり)?({N})",
     ):
         m = re.search(pattern, q)
         if m:
@@ -300,7 +293,9 @@ def _node_call(q: str) -> RoutedCall | None:
         if all(v.denominator == 1 for v in values):
             plan = [int(v) for v in values]
             return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan, "period_months": len(plan)})
-    counts = [(parse_number(m.group(1)), m.start(), m.end()) for m in re.finditer(rf"({N})\s*(?:ノード|node)", q)]
+    # 「1ノードあたり」 is a per-node figure (a price, a specification), not a count.
+    counts = [(parse_number(m.group(1)), m.start(), m.end())
+              for m in re.finditer(rf"({N})\s*(?:ノード|node)(?!\s*(?:あたり|当たり|当り|につき))", q)]
     counts = [(int(v), s, e) for v, s, e in counts if v.denominator == 1]
     if not counts:
         return _gpu_count_call(q)
@@ -343,7 +338,7 @@ _GPU_WORD = r"(?:H100|GPU)(?:\s*GPU)?"
 _GPU_UNIT = r"(?:枚|基|個|台)"
 _GPU_COUNT_PATTERNS = [
     # 「H100を300枚」「GPUが200基」 — never 「H100 1枚あたり」, which asks for a per-GPU figure.
-    rf"{_GPU_WORD}\s*(?:を|が|は|:)?\s*(?:約|およそ)?({N})\s*{_GPU_UNIT}(?!\s*(?:あたり|当たり|当り|につき))",
+    rf"{_GPU_WORD}\s*(?:を|が|は|:|×|x|\*)?\s*(?:約|およそ)?({N})\s*{_GPU_UNIT}(?!\s*(?:あたり|当たり|当り|につき))",
     # 「300枚のH100」 (the lookbehind keeps the 100 of 「H100」 from being read as a count)
     rf"(?<![0-9A-Za-z])({N})\s*{_GPU_UNIT}(?:分)?(?:の)?\s*{_GPU_WORD}",
 ]
@@ -419,17 +414,22 @@ def route(question: str, today: date | None = None) -> list[RoutedCall]:
         programmes = _programmes(q)
         facts = _facts(q)
         nodes = _node_call(q)
-        if nodes:
-            calls.append(nodes)
-        amount_asked = bool(re.search(_AMOUNT_ASK, q))
-        amount_calls = _amount_calls(q, programmes, facts) if amount_asked and not nodes else []
-        calls.extend(amount_calls)
-        rate_asked = bool(re.search(_RATE_CUES, q)) or (
-            bool(re.search(r"補助|助成", q)) and bool(facts) and bool(re.search(r"どう|いくら|何|\?|か。?$", q))
+        money, _ = _money(q)
+        full_date = bool(re.search(_FULL_DATE, q) or re.search(_MONTH_DAY, q))
+        size_fact = bool({"employees", "deemed_large_enterprise", "tokutei_jigyosha"} & facts.keys())
+        sc = intents.scores(intents.View.of(q), has_facts=bool(facts), has_size_fact=size_fact,
+                            has_money=bool(money), has_node_count=nodes is not None, has_full_date=full_date)
+        if sc.nodes >= intents.THRESHOLD:
+            # No plan stated (「何ノードまで？」「月ごとに増減できる？」): check the limit itself, whose result states
+            # both rules (100以下, 期間を通して一定).
+            calls.append(nodes or RoutedCall(name="gpu_node_plan", args={"constant_nodes": ROUTE2_MAX_NODES}))
+        amount_calls = (
+            _amount_calls(q, programmes, facts) if sc.amount >= intents.THRESHOLD and not nodes else []
         )
-        if rate_asked and not amount_calls:
+        calls.extend(amount_calls)
+        if sc.rate >= intents.THRESHOLD and not amount_calls:
             calls.extend(RoutedCall(name="subsidy_rate", args={"programme": p, **facts}) for p in programmes)
-        if re.search(_SCHEDULE_CUES, q):
+        if sc.schedule >= intents.THRESHOLD:
             prog = programmes[0] if len(programmes) == 1 else "all"
             args: dict[str, Any] = {"programme": prog}
             notice = _notice_date(q) if re.search(r"通知", q) else None
