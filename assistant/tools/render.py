@@ -50,6 +50,15 @@ class Rendered:
     missing: list[str] = field(default_factory=list)  # the facts ``ask`` asks for, to merge several asks into one
 
 
+# The labels this module puts before a bullet for the chat; a letter drops them.
+BULLET_LABELS = ("根拠", "条件", "区分", "理由")
+_LABEL = re.compile(rf"^(?:{'|'.join(BULLET_LABELS)}): ")
+
+
+def strip_label(bullet: str) -> str:
+    return _LABEL.sub("", bullet)
+
+
 def _none(_: str) -> float:
     return 0.0
 
