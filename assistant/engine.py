@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -28,30 +27,32 @@ log = logging.getLogger(__name__)
 BackendChoice = Literal["auto", "offline", "llm"]
 History = list[dict[str, str]]
 
-_FOLLOW_UP = re.compile(r"^(じゃあ|では|それでは|それ|その|この|あと|また|ちなみに|なお|で、|でも|一方|逆に)|場合は[？?]?$|は[？?]$")
+# Condensing sees a bounded history: the last few turns, each cut to a few hundred characters.
+CONDENSE_TURNS = 4
+CONDENSE_TURN_CHARS = 300
 
 
 class LLMUnavailable(RuntimeError):
     pass
 
 
-def _history_text(history: History, limit: int = 6) -> str:
+def _history_text(history: History, limit: int = CONDENSE_TURNS, per_turn: int = CONDENSE_TURN_CHARS) -> str:
     lines = []
     for turn in history[-limit:]:
         who = "ユーザー" if turn.get("role") == "user" else "アシスタント"
-        lines.append(f"{who}: {str(turn.get('content', '')).strip()[:500]}")
+        lines.append(f"{who}: {str(turn.get('content', '')).strip()[:per_turn]}")
     return "\n".join(lines)
 
 
-def heuristic_condense(question: str, history: History) -> str:
-    """Without a model: a short or follow-up-looking question borrows the previous user question."""
-    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
-    if not last_user:
+def heuristic_condense(question: str, history: History, tokenizer: Any = None) -> str:
+    """Without a model: a question that depends on the history (assistant.followup) borrows the previous user
+    question, cut to ``CONDENSE_TURN_CHARS``; a self-contained question stands alone."""
+    from assistant.followup import depends_on_history
+
+    last_user = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"), "")
+    if not last_user.strip() or not depends_on_history(question, tokenizer):
         return question
-    q = nfkc(question).strip()
-    if len(q) <= 25 or _FOLLOW_UP.search(q):
-        return f"{last_user.strip()} {question.strip()}"
-    return question
+    return f"{last_user.strip()[:CONDENSE_TURN_CHARS]} {question.strip()}"
 
 
 def offline_notice(notice: str | None = None) -> str:
@@ -203,6 +204,10 @@ class Assistant:
         return self._chat_model
 
     def _condense(self, question: str, history: History, use_llm: bool) -> str:
+        from assistant.followup import depends_on_history
+
+        if not depends_on_history(question, self.retriever.tokenizer):
+            return question  # self-contained: searched alone, whatever came before
         if use_llm:
             try:
                 prompt = prompts.text("condense", history=_history_text(history), question=question)
@@ -212,7 +217,7 @@ class Assistant:
                     return text[0].strip()
             except Exception as exc:  # noqa: BLE001 - condensing is best effort
                 log.warning("condense via LLM failed (%s); using the heuristic", exc)
-        return heuristic_condense(question, history)
+        return heuristic_condense(question, history, self.retriever.tokenizer)
 
     def _lc_tools(self) -> list[Any]:
         if self._tools is None:
