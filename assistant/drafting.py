@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant import prompts
-from assistant.schema import Draft
+from assistant.citations import _MARKER
+from assistant.compose import OfflineParts
+from assistant.schema import SECTION_SEP, Answer, Citation, Draft, Passage
 from assistant.text import nfkc
+from assistant.tools.render import strip_label
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -21,7 +25,10 @@ _SUBJECT = re.compile(r"^\s*(?:件名|subject)\s*[:：]\s*(.+)$", re.IGNORECASE 
 _ORG_PREFIX = "株式会社|有限会社|合同会社|一般社団法人|一般財団法人|国立大学法人|学校法人|国立研究開発法人"
 _ORG = re.compile(rf"((?:{_ORG_PREFIX})[^\s。、,の]+|[^\s。、,]+?(?:株式会社|大学|研究所|合同会社))")
 _NAME = re.compile(r"([^\s。、,の]{1,10})\s*と申します")
-_GREETING = re.compile(r"^(お世話になっております|お世話になります|いつもお世話|突然の|初めてご連絡|はじめまして).*$", re.MULTILINE)
+# The greeting sentence only: 「お世話になっております。開発実績が…」 keeps the question after it.
+_GREETING = re.compile(
+    r"^(?:お世話になっております|お世話になります|いつもお世話|突然の|初めてご連絡|はじめまして)[^。\n]*。?", re.MULTILINE
+)
 
 
 def addressee(inquiry: str) -> str:
@@ -60,6 +67,121 @@ def _politeness(text: str) -> str:
     return text
 
 
+# A source in letter form names the document and its section; the reference list repeats them numbered.
+@dataclass
+class _Source:
+    doc: str
+    title: str
+    section: str
+    chunk_id: str
+    quote: str
+
+    def label(self) -> str:
+        section = self.section.replace(SECTION_SEP, " ")
+        return f"「{self.title}」{(' ' + section) if section else ''}"
+
+    def heading(self) -> str:
+        """The top-level section (「3. 支援対象」), enough to find the place in the document."""
+        return self.section.split(SECTION_SEP)[0].strip()
+
+
+def _source_note(sources: list[_Source]) -> str:
+    """「（出典：「文書名」 3. 補助率、5. 支援方法）」 — sections of one document grouped after its title."""
+    if not sources:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for src in sources:
+        sections = groups.setdefault(src.title, [])
+        sec = src.heading()
+        if sec and sec not in sections:
+            sections.append(sec)
+    text = "；".join(f"「{title}」" + (" " + "、".join(secs) if secs else "") for title, secs in groups.items())
+    return f"（出典：{text}）"
+
+
+@dataclass
+class _Letter:
+    """The reply's sentences, each with the sources it rests on, in the order the letter uses them."""
+
+    paragraphs: list[list[str]] = field(default_factory=list)
+    sources: list[_Source] = field(default_factory=list)
+
+    def cite(self, found: list[_Source]) -> str:
+        for src in found:
+            if all(s.chunk_id != src.chunk_id for s in self.sources):
+                self.sources.append(src)
+        return _source_note(found)
+
+    def references(self) -> str:
+        """The numbered reference list; passages of the same document and section are one entry."""
+        labels = list(dict.fromkeys(s.label() for s in self.sources))
+        return "\n".join(f"{i}. {label}" for i, label in enumerate(labels, start=1))
+
+    def citations(self) -> list[Citation]:
+        """One citation per entry of the reference list (its first passage), numbered as the list."""
+        first: dict[str, _Source] = {}
+        for src in self.sources:
+            first.setdefault(src.label(), src)
+        return [
+            Citation(marker=i, chunk_id=s.chunk_id, doc=s.doc, title=s.title, section=s.section, quote=s.quote)
+            for i, s in enumerate(first.values(), start=1)
+        ]
+
+
+def _from_passage(p: Passage) -> _Source:
+    c = p.chunk
+    return _Source(doc=c.doc_id, title=c.title, section=c.section, chunk_id=c.id, quote=c.text)
+
+
+def _letter_from_parts(parts: OfflineParts) -> _Letter:
+    """The offline composer's parts: calculator results with their basis, or the document sentences that answer.
+    Beside a calculator, document excerpts are left out; without one, only excerpts that score at least half
+    of the best one (a fixed rule, not tuned) — a letter carries what answers the inquiry, nothing else."""
+    letter = _Letter()
+    passages = parts.passages
+
+    def sources(markers: list[int]) -> list[_Source]:
+        return [_from_passage(passages[n - 1]) for n in markers if 1 <= n <= len(passages)]
+
+    lead = "".join(_politeness(line.text) + letter.cite(sources(line.markers)) for line in parts.lead)
+    letter.paragraphs.append([lead + _politeness(parts.ask)])
+    top = max((line.score for line in [*parts.lead, *parts.bullets] if line.kind == "extract"), default=0.0)
+    bullets = []
+    for line in parts.bullets:
+        if line.kind == "extract" and (parts.tools or line.score < top / 2):
+            continue
+        bullets.append("・" + _politeness(strip_label(line.text)) + letter.cite(sources(line.markers)))
+    if bullets:
+        letter.paragraphs.append(bullets)
+    return letter
+
+
+def _letter_from_text(answer: Answer) -> _Letter:
+    """An LLM answer: its [n] markers point at ``answer.citations``; each becomes a source in letter form."""
+    letter = _Letter()
+    by_marker = {
+        c.marker: _Source(doc=c.doc, title=c.title, section=c.section, chunk_id=c.chunk_id, quote=c.quote)
+        for c in answer.citations
+    }
+    lines = []
+    for line in answer.text.splitlines():
+        if not line.strip():
+            continue
+        found: list[_Source] = []
+
+        def drop(m: re.Match[str]) -> str:
+            for n in re.findall(r"\d+", nfkc(m.group(0))):
+                src = by_marker.get(int(n))
+                if src is not None and src not in found:
+                    found.append(src)
+            return ""
+
+        text = _MARKER.sub(drop, line).rstrip()
+        lines.append(text + letter.cite(found))
+    letter.paragraphs.append(lines)
+    return letter
+
+
 def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
     inquiry = (inquiry or "").strip()
     if not inquiry:
@@ -71,14 +193,10 @@ def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
                      signature="", notice="入力が長すぎます。")
     question = question_of(inquiry)[: assistant.settings.max_question_chars]
     answer = assistant.ask(question)
-    skip = (prompts.text("offline_notice"), prompts.text("llm_failed_notice"))
-    # The offline answer's headings are written for the chat; a letter says the same thing in business style.
-    letter = {prompts.text("offline_tools_intro"): prompts.text("draft_tools_intro"),
-              prompts.text("offline_extract_intro"): prompts.text("draft_extract_intro")}
-    lines = [letter.get(ln.strip(), ln) for ln in answer.text.splitlines() if ln.strip() and ln.strip() not in skip]
-    core = "\n".join(lines)
-    if answer.backend == "offline":
-        core = _politeness(core)
+    # Offline answers carry their structured parts; an LLM answer is the model's text with its [n] markers.
+    letter = _letter_from_parts(answer.parts) if answer.parts is not None else _letter_from_text(answer)
+    core = "\n\n".join("\n".join(p) for p in letter.paragraphs if p)
+    refs = letter.references()
     body = (
         "いつもお世話になっております。\n生成AI関連公募のヘルプデスクでございます。\n"
         "このたびはお問い合わせいただき、誠にありがとうございます。\n"
@@ -86,15 +204,15 @@ def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
         f"{core}\n\n"
         "ご不明な点がございましたら、お気軽にお問い合わせくださいますようお願いいたします。\n"
         "何卒よろしくお願い申し上げます。"
+        + (f"\n\n【参考資料】\n{refs}" if refs else "")
     )
-    citations = answer.citations  # the answer's [n] markers are already numbered to these
     return Draft(
         inquiry=inquiry,
         subject=subject_for(inquiry),
         salutation=addressee(inquiry),
         body=body,
         signature=prompts.text("draft_signature").strip(),
-        citations=citations,
+        citations=letter.citations(),
         backend=answer.backend,
         notice=answer.notice,
     )

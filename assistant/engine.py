@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -28,39 +27,48 @@ log = logging.getLogger(__name__)
 BackendChoice = Literal["auto", "offline", "llm"]
 History = list[dict[str, str]]
 
-_FOLLOW_UP = re.compile(r"^(じゃあ|では|それでは|それ|その|この|あと|また|ちなみに|なお|で、|でも|一方|逆に)|場合は[？?]?$|は[？?]$")
+# Condensing sees a bounded history: the last few turns, each cut to a few hundred characters.
+CONDENSE_TURNS = 4
+CONDENSE_TURN_CHARS = 300
 
 
 class LLMUnavailable(RuntimeError):
     pass
 
 
-def _history_text(history: History, limit: int = 6) -> str:
+def _history_text(history: History, limit: int = CONDENSE_TURNS, per_turn: int = CONDENSE_TURN_CHARS) -> str:
     lines = []
     for turn in history[-limit:]:
         who = "ユーザー" if turn.get("role") == "user" else "アシスタント"
-        lines.append(f"{who}: {str(turn.get('content', '')).strip()[:500]}")
+        lines.append(f"{who}: {str(turn.get('content', '')).strip()[:per_turn]}")
     return "\n".join(lines)
 
 
-def heuristic_condense(question: str, history: History) -> str:
-    """Without a model: a short or follow-up-looking question borrows the previous user question."""
-    last_user = next((t.get("content", "") for t in reversed(history) if t.get("role") == "user"), "")
-    if not last_user:
+def heuristic_condense(question: str, history: History, tokenizer: Any = None) -> str:
+    """Without a model: a question that depends on the history (assistant.followup) borrows the previous user
+    question, cut to ``CONDENSE_TURN_CHARS``; a self-contained question stands alone."""
+    from assistant.followup import depends_on_history
+
+    last_user = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"), "")
+    if not last_user.strip() or not depends_on_history(question, tokenizer):
         return question
-    q = nfkc(question).strip()
-    if len(q) <= 25 or _FOLLOW_UP.search(q):
-        return f"{last_user.strip()} {question.strip()}"
-    return question
+    return f"{last_user.strip()[:CONDENSE_TURN_CHARS]} {question.strip()}"
 
 
-def _tool_summary(name: str, result: dict[str, Any]) -> str:
+def offline_notice(notice: str | None = None) -> str:
+    """The footer of every offline answer, shown once by the UI and CLI: how it was made and how old the
+    documents are (``notice`` replaces the offline line, e.g. after the LLM broke off)."""
+    return "\n".join([notice or prompts.text("offline_notice"), prompts.text("dated_footer")])
+
+
+def _render_tool(render: Any, name: str, args: dict[str, Any], result: dict[str, Any], relevance: Any) -> Any:
+    from assistant.tools.render import Rendered
+
     try:
-        from assistant.tools import summary_of
-
-        return summary_of(name, result)
-    except Exception:  # noqa: BLE001 - a summary is a convenience; fall back to the raw explanation
-        return str(result.get("explanation", ""))
+        return render(name, args, result, relevance)
+    except Exception:  # noqa: BLE001 - rendering is presentation; never lose the calculator's answer over it
+        log.exception("rendering the %s result failed; showing its explanation", name)
+        return Rendered(lead=str(result.get("explanation", "")))
 
 
 class Assistant:
@@ -196,6 +204,10 @@ class Assistant:
         return self._chat_model
 
     def _condense(self, question: str, history: History, use_llm: bool) -> str:
+        from assistant.followup import depends_on_history
+
+        if not depends_on_history(question, self.retriever.tokenizer):
+            return question  # self-contained: searched alone, whatever came before
         if use_llm:
             try:
                 prompt = prompts.text("condense", history=_history_text(history), question=question)
@@ -205,7 +217,7 @@ class Assistant:
                     return text[0].strip()
             except Exception as exc:  # noqa: BLE001 - condensing is best effort
                 log.warning("condense via LLM failed (%s); using the heuristic", exc)
-        return heuristic_condense(question, history)
+        return heuristic_condense(question, history, self.retriever.tokenizer)
 
     def _lc_tools(self) -> list[Any]:
         if self._tools is None:
@@ -323,42 +335,46 @@ class Assistant:
     def _offline_answer(
         self, question: str, history: History, standalone: str, passages: list[Passage], notice: str | None = None
     ) -> Answer:
+        from assistant.compose import ToolPart, compose
         from assistant.tools import execute
+        from assistant.tools.render import render, render_error
         from assistant.tools.router import route
 
         passages = list(passages)
         records: list[ToolCallRecord] = []
         calls = route(question) or (route(standalone) if standalone != question else [])
-        parts: list[str] = []
+        relevance = self._relevance(standalone)
+        tools: list[ToolPart] = []
         for call in calls:
             out = execute(call.name, call.args)
             rec = ToolCallRecord(name=call.name, args=call.args, result=out.get("result"),
                                  ok=bool(out.get("ok")), error=out.get("error"))
             records.append(rec)
             if not rec.ok:
-                parts.append(str(rec.error))
+                tools.append(ToolPart(rec, render_error(rec.error)))
                 continue
             markers = self._cite_tool_quotes(out["result"], passages)
-            parts.append(_tool_summary(call.name, out["result"]) + "".join(f"[{n}]" for n in markers))
-        extract = self._extract(standalone, passages, skip_when_tools=bool(parts))
-        body: list[str] = []
-        if parts:
-            body.append(prompts.text("offline_tools_intro"))
-            body.extend(f"・{p}" for p in parts)
-        if extract:
-            body.append(prompts.text("offline_extract_intro"))
-            body.extend(f"・{s}" for s in extract)
-        if not body:
-            body.append(prompts.text("no_passages"))
-        body.append(prompts.text("dated_footer"))
-        body.append(notice or prompts.text("offline_notice"))
-        text = "\n".join(body)
-        cleaned, citations, uncited = resolve_citations(text, passages)
-        return Answer(
+            tools.append(ToolPart(rec, _render_tool(render, call.name, call.args, out["result"], relevance), markers))
+        extracts = self._extract_scored(standalone, passages, skip_when_tools=bool(tools))
+        parts = compose(tools, extracts, passages, empty_text=prompts.text("no_passages"))
+        cleaned, citations, uncited = resolve_citations(parts.chat_text(), passages)
+        answer = Answer(
             question=question, text=cleaned, citations=citations, tool_calls=records, retrieved=passages,
-            backend="offline", uncited=uncited and bool(parts or extract),
-            notice=notice or prompts.text("offline_notice"),
+            backend="offline", uncited=uncited and bool(tools or extracts),
+            notice=offline_notice(notice),
         )
+        answer._parts = parts
+        return answer
+
+    def _relevance(self, query: str) -> Any:
+        """Score a text against the query with the BM25 terms and IDF the extractive scorer uses."""
+        q_weights = self.retriever.lexical_weights(query)
+        tok, bm25 = self.retriever.tokenizer, self.retriever.bm25
+
+        def score(text: str) -> float:
+            return sum(bm25.idf(t) * q_weights[t] for t in set(tok.tokenize(text)) if t in q_weights)
+
+        return score
 
     def _cite_tool_quotes(self, result: dict[str, Any], passages: list[Passage]) -> list[int]:
         """Passage numbers holding the sentences a calculator cites; missing ones are fetched and appended."""
@@ -376,8 +392,10 @@ class Assistant:
                 markers.append(n)
         return markers
 
-    def _extract(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[str]:
-        """The best few sentences of the top passages, each followed by its [n] marker."""
+    def _extract_scored(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[Any]:
+        """The best few sentences of the top passages (assistant.compose.Extract), best first."""
+        from assistant.compose import Extract
+
         if not passages:
             return []
         tok = self.retriever.tokenizer
@@ -399,8 +417,14 @@ class Assistant:
                     scored.append((score, n, j, sent))
         scored.sort(key=lambda x: -x[0])
         limit = 2 if skip_when_tools else 3
-        chosen = sorted(scored[:limit], key=lambda x: (x[1], x[2]))
-        return [f"{sent.lstrip('・-* ').strip()}[{n}]" for _, n, _, sent in chosen]
+        return [Extract(text=sent, marker=n, score=score) for score, n, _, sent in scored[:limit]]
+
+    def _extract(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[str]:
+        """The best few sentences of the top passages in document order, each followed by its [n] marker."""
+        chosen = self._extract_scored(query, passages, skip_when_tools)
+        order = {id(p): i for i, p in enumerate(chosen)}
+        chosen.sort(key=lambda e: (e.marker, order[id(e)]))
+        return [f"{e.text.lstrip('・-* ').strip()}[{e.marker}]" for e in chosen]
 
     # --- staff reply drafts -----------------------------------------------------------------------------------
     def draft_reply(self, inquiry: str) -> Draft:

@@ -59,6 +59,16 @@ class JapaneseTokenizer:
         return norm, reading
 
 
+    def morphemes(self, text: str, limit: int = 400) -> list[tuple[str, tuple[str, ...], str]]:
+        """(surface, part of speech, normalised form) of the first ``limit`` characters, symbols included."""
+        tokenizer, mode = self._tok()
+        out: list[tuple[str, tuple[str, ...], str]] = []
+        for piece in _pieces(nfkc(text)[:limit]):
+            for m in tokenizer.tokenize(piece, mode):
+                out.append((m.surface(), tuple(m.part_of_speech()), m.normalized_form()))
+        return out
+
+
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     for line in text.splitlines():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 SECTION_SEP = " > "
 
@@ -107,6 +107,13 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     partial: bool = Field(False, description="The stream broke off; text is what arrived.")
     error: str | None = None
+    # The offline composer's structured parts (assistant.compose.OfflineParts), for staff drafts; not serialised.
+    _parts: Any = PrivateAttr(default=None)
+
+    @property
+    def parts(self) -> Any:
+        """The offline composer's parts (lead, bullets, tool results, extracts), or None for LLM answers."""
+        return self._parts
 
     def to_api(self) -> dict[str, Any]:
         """The JSON shape returned by `koubo ask --json` and `POST /api/ask`."""

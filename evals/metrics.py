@@ -18,12 +18,15 @@ Definitions (also shown in the report):
   items refused.
 - citation validity: share of citations whose quote occurs in a retrieved passage of the same doc (and the
   same chunk, when the citation names its chunk_id).
+- answer length: characters of the answer text before any source list, p50/p95 over answered items and over
+  single-fact items (in-scope, single-turn, one must_include group).
 - latency percentiles: linear interpolation between closest ranks (numpy's default "linear" method).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -259,6 +262,45 @@ def latency_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# A line that starts a source list, should an answer (an LLM's) write one into its text.
+_SOURCES_HEAD = re.compile(r"^\s*(?:#+\s*)?(?:出典|参考資料|参照|Sources?)\s*[:：]?\s*$", re.MULTILINE)
+
+
+def answer_length(text: str) -> int:
+    """Characters of the answer before any source list (sources, notices and tool steps are not in the text)."""
+    m = _SOURCES_HEAD.search(text)
+    return len(text[: m.start()] if m else text) if text else 0
+
+
+def is_single_fact(row: Mapping[str, Any]) -> bool:
+    """An in-scope, single-turn item whose must_include asks for one fact (one group)."""
+    exp = row.get("expected") or {}
+    return (
+        not exp.get("out_of_scope")
+        and not row.get("history")
+        and len(exp.get("must_include") or []) == 1
+    )
+
+
+def length_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """p50/p95 characters of the answer text before sources, over answered (not refused, no error) items,
+    and over single-fact items (see :func:`is_single_fact`)."""
+    answered = [r for r in rows if not r.get("error") and not r.get("refused")]
+    lengths = [answer_length(str(r.get("answer") or "")) for r in answered]
+    single = [answer_length(str(r.get("answer") or "")) for r in answered if is_single_fact(r)]
+    return {
+        "n": len(lengths),
+        "p50": percentile(lengths, 50),
+        "p95": percentile(lengths, 95),
+        "single_fact": {
+            "n": len(single),
+            "p50": percentile(single, 50),
+            "p95": percentile(single, 95),
+            "share_le_300": (sum(1 for n in single if n <= 300) / len(single)) if single else None,
+        },
+    }
+
+
 def category_summary(rows: Sequence[Mapping[str, Any]], mode: str) -> dict[str, dict[str, Any]]:
     cats: dict[str, list[Mapping[str, Any]]] = {}
     for r in rows:
@@ -301,6 +343,7 @@ def summarize(rows: Sequence[Mapping[str, Any]], mode: str = "answer") -> dict[s
         "n": _count(rows, "must_include"),
         "must_include_accuracy": _share(rows, "must_include"),
         "calc": {"n": _count(calc, "must_include"), "must_include_accuracy": _share(calc, "must_include")},
+        "length_chars": length_summary(rows),
     }
     summary["tools"] = {"n": _count(rows, "tool_ok"), "name_accuracy": _share(rows, "tool_ok")}
     summary["refusal"] = {

@@ -36,6 +36,8 @@ DEFINITIONS = [
     "because the engine retrieves for every question.",
     "refusal accuracy: out-of-scope items refused; false-refusal rate: in-scope items refused.",
     "citation validity: citations whose quote occurs in a retrieved passage of the same doc/chunk.",
+    "answer length: characters of the answer text before any source list, over answered items; single-fact: "
+    "in-scope single-turn items with one must_include group.",
     "latency p50/p95: linear interpolation between closest ranks; items that errored are left out. "
     "Items that errored count as failures in every other metric.",
 ]
@@ -130,6 +132,27 @@ def _md_cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def fmt_chars(v: Any) -> str:
+    return "–" if v is None else f"{float(v):,.0f} chars"
+
+
+def length_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """Answer-length rows (characters before sources) for the headline tables; none in retrieval mode."""
+    ln = dig(summary, ["answer", "length_chars"])
+    if not ln:
+        return []
+    single = ln.get("single_fact") or {}
+    share = single.get("share_le_300")
+    return [
+        ("answer length p50 / p95", f"{fmt_chars(ln.get('p50'))} / {fmt_chars(ln.get('p95'))}"),
+        (
+            f"single-fact answer length p50 / p95 (n={single.get('n')})",
+            f"{fmt_chars(single.get('p50'))} / {fmt_chars(single.get('p95'))}"
+            + ("" if share is None else f" ({share * 100:.0f}% ≤ 300)"),
+        ),
+    ]
+
+
 def render_markdown(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
     out = [f"# Eval report — {summary.get('n')} items, {summary.get('errors')} errors", ""]
     out.append(_run_line(summary))
@@ -140,6 +163,7 @@ def render_markdown(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> 
         out.append(f"| {label} | {fmt_value(label, value)} |")
     lat = summary.get("latency_ms") or {}
     out.append(f"| latency p50 / p95 | {fmt_ms(lat.get('p50'))} / {fmt_ms(lat.get('p95'))} |")
+    out += [f"| {label} | {value} |" for label, value in length_rows(summary)]
     out.append("")
     if lat.get("stages"):
         out += [
@@ -288,6 +312,7 @@ def render_html(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
             ["metric", "value"],
             [(label, fmt_value(label, v)) for label, v in heads]
             + [("latency p50 / p95", f"{fmt_ms(lat.get('p50'))} / {fmt_ms(lat.get('p95'))}")]
+            + length_rows(summary)
             + [
                 (f"stage {n} p50 / p95", f"{fmt_ms(v.get('p50'))} / {fmt_ms(v.get('p95'))}")
                 for n, v in (lat.get("stages") or {}).items()

@@ -139,7 +139,10 @@ def test_draft_reply_with_basic_auth(client, service):
     assert "山田" in d["salutation"] and d["salutation"].endswith("様")
     assert "お世話になっております" in d["body"] and d["signature"]
     assert d["email"].startswith(f"件名: {d['subject']}")
-    assert d["citations"] and all(f"[{c['marker']}]" in d["body"] for c in d["citations"])
+    # Sources in letter form and a numbered reference list, not [n] markers (issue #14).
+    assert d["citations"] and "[1]" not in d["body"] and "（出典：" in d["body"]
+    refs = d["body"].split("【参考資料】")[1].strip().splitlines()
+    assert [f"{c['marker']}." for c in d["citations"]] == [r.split()[0] for r in refs]
     stored = service.storage.get_draft(d["draft_id"])
     assert stored["author"] == STAFF_NAME and stored["status"] == "draft" and stored["body"] == d["body"]
     listed = client.get("/api/drafts", auth=(STAFF_NAME, STAFF_PASSWORD)).json()

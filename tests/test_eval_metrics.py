@@ -224,3 +224,18 @@ def test_failure_reasons():
     assert m.failure_reasons(
         {"hit@5": False, "false_refusal": True, "citation_validity": 0.5}, error="x"
     ) == ["error", "retrieval miss (hit@5)", "refused an in-scope question", "invalid citation"]
+
+
+def test_answer_length_stops_at_a_source_list():
+    from evals.metrics import answer_length, length_summary
+
+    assert answer_length("補助率は1/3以内です[1]。") == len("補助率は1/3以内です[1]。")
+    assert answer_length("補助率は1/3以内です。\n出典:\n[1] 文書") == len("補助率は1/3以内です。\n")
+    rows = [
+        {"answer": "あ" * n, "refused": False, "error": None,
+         "expected": {"must_include": [["x"]] * k, "out_of_scope": False}}
+        for n, k in ((100, 1), (200, 1), (400, 2))
+    ] + [{"answer": "申し訳ありません" * 10, "refused": True, "error": None, "expected": {"out_of_scope": True}}]
+    s = length_summary(rows)
+    assert (s["n"], s["p50"]) == (3, 200.0)
+    assert s["single_fact"] == {"n": 2, "p50": 150.0, "p95": 195.0, "share_le_300": 1.0}

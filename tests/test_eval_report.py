@@ -55,6 +55,10 @@ def test_markdown_report_has_headline_categories_and_each_failure(dataset, setti
     assert "2. geniac-compute-resources" in n1 and "64 ノード" in n1
     assert "should have refused" in md.split("### o1")[1]
     assert "`RuntimeError: engine exploded`" in md.split("### e1")[1]
+    assert re.search(r"\| answer length p50 / p95 \| \d+ chars / \d+ chars \|", md)
+    assert "single-fact answer length p50 / p95" in md
+    html_text = (out / "report.html").read_text(encoding="utf-8")
+    assert "answer length p50 / p95" in html_text
 
 
 def test_html_report_is_self_contained_and_escaped(tmp_path, settings):

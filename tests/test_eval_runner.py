@@ -114,11 +114,15 @@ def test_answer_run_writes_results_and_summary(dataset, settings, tmp_path):
         "hit@5": pytest.approx(2 / 3),
         "mrr": pytest.approx(0.5),
     }
+    length = s["answer"].pop("length_chars")
     assert s["answer"] == {
         "n": 3,
         "must_include_accuracy": pytest.approx(1 / 3),
         "calc": {"n": 1, "must_include_accuracy": 1.0},
     }
+    answered = sorted(len(r["answer"]) for r in rows if r["answer"] and not r["refused"])
+    assert length["n"] == len(answered) == 3 and length["p50"] == answered[1]
+    assert answered[0] <= length["p95"] <= answered[-1]
     assert s["tools"] == {"n": 2, "name_accuracy": 0.5}
     assert s["refusal"] == {"n_out_of_scope": 1, "accuracy": 0.0, "n_in_scope": 3, "false_refusal_rate": 0.0}
     assert s["citations"]["validity"] == 0.5 and s["citations"]["n"] == 2

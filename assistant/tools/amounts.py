@@ -139,6 +139,7 @@ class ItemResult(BaseModel):
 
 class Scenario(BaseModel):
     condition_ja: str
+    label_ja: str = Field("", description="条件の短い呼び名")
     rate: RateLabel
     max_subsidy_jpy: int
     max_subsidy_ja: str
@@ -277,7 +278,8 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
             amount = _apply(c.rate, eligible)
             if args.cap_jpy is not None:
                 amount = min(amount, args.cap_jpy)
-            scenarios.append(Scenario(condition_ja=c.condition_ja, rate=c.rate, max_subsidy_jpy=amount, max_subsidy_ja=yen(amount)))
+            scenarios.append(Scenario(condition_ja=c.condition_ja, label_ja=c.label_ja, rate=c.rate,
+                                      max_subsidy_jpy=amount, max_subsidy_ja=yen(amount)))
 
     p = PROGRAMME_JA[prog]
     noun, rate_noun = ("補助額", "補助率") if prog == "ai-compute-infra" else ("助成額", "助成率")

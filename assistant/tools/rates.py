@@ -115,6 +115,7 @@ class MissingFact(BaseModel):
 class RateCandidate(BaseModel):
     condition_ja: str
     rate: RateLabel
+    label_ja: str = Field("", description="条件の短い呼び名（回答の一文目で使う）")
 
 
 RateStatus = Literal["determined", "needs_more_facts", "not_stated_in_documents"]
@@ -140,8 +141,9 @@ def _infra(f: ApplicantFacts) -> RateDecision:
             basis_ja="補助率は組織の種類と規模で決まります。",
             missing=["org_kind"],
             candidates=[
-                RateCandidate(condition_ja=f"{one}（企業は従業員数（単体）2,000人以下、みなし大企業を除く）", rate="1/2以内"),
-                RateCandidate(condition_ja="②大企業その他の①以外の法人", rate="1/3以内"),
+                RateCandidate(condition_ja=f"{one}（企業は従業員数（単体）2,000人以下、みなし大企業を除く）", rate="1/2以内",
+                              label_ja="大学・国立研究開発法人等や中堅・中小企業"),
+                RateCandidate(condition_ja="②大企業その他の①以外の法人", rate="1/3以内", label_ja="大企業その他の法人"),
             ],
         )
     if kind in ("university", "national_rd_agency", "local_incorporated_administrative_agency"):
@@ -154,8 +156,9 @@ def _infra(f: ApplicantFacts) -> RateDecision:
                 "文書に定義がありません。"
             ),
             candidates=[
-                RateCandidate(condition_ja="①の「国立研究開発法人等」「大学等」に含まれる場合", rate="1/2以内"),
-                RateCandidate(condition_ja="①に含まれない場合（②その他の①以外の法人）", rate="1/3以内"),
+                RateCandidate(condition_ja="①の「国立研究開発法人等」「大学等」に含まれる場合", rate="1/2以内",
+                              label_ja="①の「国立研究開発法人等」「大学等」に含まれる場合"),
+                RateCandidate(condition_ja="①に含まれない場合（②その他の①以外の法人）", rate="1/3以内", label_ja="含まれない場合"),
             ],
         )
     if kind == "other_corporation":
@@ -203,8 +206,10 @@ def _infra(f: ApplicantFacts) -> RateDecision:
         basis_ja="企業の補助率は、常時使用する従業員数（単体）とみなし大企業に該当するかで決まります。",
         missing=missing,
         candidates=[
-            RateCandidate(condition_ja="従業員数（単体）2,000人以下で、みなし大企業に該当しない（①中堅・中小企業）", rate="1/2以内"),
-            RateCandidate(condition_ja="従業員数（単体）2,000人超、またはみなし大企業（②大企業その他）", rate="1/3以内"),
+            RateCandidate(condition_ja="従業員数（単体）2,000人以下で、みなし大企業に該当しない（①中堅・中小企業）", rate="1/2以内",
+                          label_ja="中堅・中小企業"),
+            RateCandidate(condition_ja="従業員数（単体）2,000人超、またはみなし大企業（②大企業その他）", rate="1/3以内",
+                          label_ja="大企業"),
         ],
         notes=notes,
     )
@@ -212,8 +217,9 @@ def _infra(f: ApplicantFacts) -> RateDecision:
 
 def _geniac(f: ApplicantFacts) -> RateDecision:
     kind = f.org_kind
-    flat = RateCandidate(condition_ja="中小企業等経営強化法に基づく特定事業者、または学術機関等", rate="定額")
-    half = RateCandidate(condition_ja="特定事業者・学術機関等に該当しない企業", rate="1/2")
+    flat = RateCandidate(condition_ja="中小企業等経営強化法に基づく特定事業者、または学術機関等", rate="定額",
+                         label_ja="特定事業者・学術機関等")
+    half = RateCandidate(condition_ja="特定事業者・学術機関等に該当しない企業", rate="1/2", label_ja="それ以外の企業")
     notes = []
     if f.employees is not None or f.deemed_large_enterprise is not None:
         notes.append("この助成の助成率の区分は特定事業者・学術機関等かどうかで、従業員数やみなし大企業は文書の区分に使われていません。")
@@ -245,7 +251,7 @@ def _geniac(f: ApplicantFacts) -> RateDecision:
                 "地方独立行政法人は学術機関等の列挙に明記されていません（公立大学法人は「大学」、公設の試験研究機関は"
                 "「国公立研究機関」として指定してください）。「これらに準ずる機関」に当たるかは文書に定めがありません。"
             ),
-            candidates=[RateCandidate(condition_ja="学術機関等に「準ずる機関」に当たる場合", rate="定額")],
+            candidates=[RateCandidate(condition_ja="学術機関等に「準ずる機関」に当たる場合", rate="定額", label_ja="学術機関等に準ずる機関に当たる場合")],
             notes=notes,
         )
     # company or other_corporation

@@ -41,6 +41,8 @@ def print_answer(answer: Answer, stream_printed: bool = False) -> None:
             print(f"  - {t.name}({json.dumps(t.args, ensure_ascii=False)}) → {status}")
     if answer.uncited:
         print("\n⚠ この回答には有効な出典がありません。内容を資料で確認してください。")
+    if answer.notice:
+        print(f"\n{answer.notice}")
     timings = ", ".join(f"{k} {v:.0f}ms" for k, v in answer.timings_ms.items() if "." not in k)
     print(f"\n[{answer.backend}] {timings}", file=sys.stderr)
 

@@ -111,6 +111,13 @@ def _print_summary(summary: dict) -> None:
             f"  model-judged faithfulness {_pct(j.get('faithfulness'))}"
             f"  correctness {_pct(j.get('correctness'))}"
         )
+    length = (summary.get("answer") or {}).get("length_chars") or {}
+    if length.get("p50") is not None:
+        single = length.get("single_fact") or {}
+        print(
+            f"  length     p50 {length['p50']:.0f}  p95 {length['p95']:.0f} chars"
+            + (f"  (single-fact p50 {single['p50']:.0f}  p95 {single['p95']:.0f})" if single.get("p50") is not None else "")
+        )
     lat = summary.get("latency_ms") or {}
     if lat.get("p50") is not None:
         print(f"  latency    p50 {lat['p50']:.0f} ms  p95 {lat['p95']:.0f} ms")
