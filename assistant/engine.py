@@ -61,11 +61,13 @@ def offline_notice(notice: str | None = None) -> str:
     return "\n".join([notice or prompts.text("offline_notice"), prompts.text("dated_footer")])
 
 
-def _render_tool(render: Any, name: str, args: dict[str, Any], result: dict[str, Any], relevance: Any) -> Any:
+def _render_tool(
+    render: Any, name: str, args: dict[str, Any], result: dict[str, Any], relevance: Any, coverage: Any
+) -> Any:
     from assistant.tools.render import Rendered
 
     try:
-        return render(name, args, result, relevance)
+        return render(name, args, result, relevance, coverage)
     except Exception:  # noqa: BLE001 - rendering is presentation; never lose the calculator's answer over it
         log.exception("rendering the %s result failed; showing its explanation", name)
         return Rendered(lead=str(result.get("explanation", "")))
@@ -344,6 +346,7 @@ class Assistant:
         records: list[ToolCallRecord] = []
         calls = route(question) or (route(standalone) if standalone != question else [])
         relevance = self._relevance(standalone)
+        coverage = self._coverage(question)
         tools: list[ToolPart] = []
         for call in calls:
             out = execute(call.name, call.args)
@@ -354,7 +357,8 @@ class Assistant:
                 tools.append(ToolPart(rec, render_error(rec.error)))
                 continue
             markers = self._cite_tool_quotes(out["result"], passages)
-            tools.append(ToolPart(rec, _render_tool(render, call.name, call.args, out["result"], relevance), markers))
+            tools.append(ToolPart(rec, _render_tool(render, call.name, call.args, out["result"], relevance, coverage),
+                                  markers))
         extracts = self._extract_scored(standalone, passages, skip_when_tools=bool(tools))
         parts = compose(tools, extracts, passages, empty_text=prompts.text("no_passages"))
         cleaned, citations, uncited = resolve_citations(parts.chat_text(), passages)
@@ -375,6 +379,17 @@ class Assistant:
             return sum(bm25.idf(t) * q_weights[t] for t in set(tok.tokenize(text)) if t in q_weights)
 
         return score
+
+    def _coverage(self, question: str) -> Any:
+        """The share of a text's terms that occur in the question (the same Sudachi terms BM25 uses)."""
+        tok = self.retriever.tokenizer
+        asked = set(tok.tokenize(question))
+
+        def share(text: str) -> float:
+            terms = set(tok.tokenize(text))
+            return len(terms & asked) / len(terms) if terms else 0.0
+
+        return share
 
     def _cite_tool_quotes(self, result: dict[str, Any], passages: list[Passage]) -> list[int]:
         """Passage numbers holding the sentences a calculator cites; missing ones are fetched and appended."""

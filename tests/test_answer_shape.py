@@ -16,7 +16,8 @@ from assistant.text import match_key, split_sentences
 # (question, strings of which the first sentence must hold one per group): the calculated value leads.
 TYPICAL = [
     ("うちは社員3000人の会社ですが、AI計算基盤の整備の補助率はどのくらい？", [["1/3以内"]]),
-    ("大企業の補助率はいくらですか？", [["1/2以内"], ["1/3以内"]]),  # the size is missing: both cases first
+    ("AI計算基盤の整備で、企業の補助率はいくらですか？", [["1/2以内"], ["1/3以内"]]),  # size missing: both cases
+    ("大企業の補助率はいくらですか？", [["大企業"], ["1/3以内"]]),  # the question names its case: that case first
     ("私立大学の研究室でも基盤モデル開発の助成は受けられますか？受けられるなら助成率は？", [["定額"]]),
     ("社員3,000人の会社で、特定事業者には当たりません。GPUの利用料が2億円かかる場合、GENIACの助成額はいくらになりますか？",
      [["1億円"]]),
@@ -54,9 +55,18 @@ def test_first_sentence_holds_the_calculated_value(offline_assistant, question, 
 
 
 def test_missing_fact_is_asked_after_the_conditional_answer(offline_assistant):
-    answer = offline_assistant.ask("大企業の補助率はいくらですか？")
+    answer = offline_assistant.ask("AI計算基盤の整備で、企業の補助率はいくらですか？")
     head = answer.text.splitlines()[0]
     assert head.index("1/3以内") < head.index("教えてください")
+
+
+@pytest.mark.parametrize(("question", "rate", "other"), [
+    ("大企業の補助率はいくらですか？", "1/3以内", "1/2以内"),
+    ("中堅・中小企業だと補助率は？", "1/2以内", "1/3以内"),
+])
+def test_a_case_the_question_names_is_answered_without_asking(offline_assistant, question, rate, other):
+    first = _first_sentence(offline_assistant.ask(question).text)
+    assert rate in first and other not in first and "教えてください" not in first
 
 
 @pytest.mark.parametrize("question", ["大企業の補助率はいくらですか？", "基盤モデル開発の審査で特に重視される項目は何ですか",

@@ -17,6 +17,8 @@ from typing import Any
 from assistant.tools.common import RATE_FRACTION
 
 Relevance = Callable[[str], float]
+# The share of a text's terms that the question contains (1.0: the question names it).
+Coverage = Callable[[str], float]
 
 MAX_TOOL_BULLETS = 2
 
@@ -113,7 +115,18 @@ def _one_caveat(caveats: list[str], relevance: Relevance, skip: tuple[str, ...] 
 # --- subsidy_rate ----------------------------------------------------------------------------------------------
 
 
-def render_rate(args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none) -> Rendered:
+def _named_candidate(cands: list[dict[str, Any]], coverage: Coverage) -> dict[str, Any] | None:
+    """The one candidate the question itself names (「大企業の補助率は？」 names 大企業): at least half of its
+    label's terms are in the question, and no other candidate comes as close."""
+    scored = sorted(((coverage(c.get("label_ja") or ""), i) for i, c in enumerate(cands)), reverse=True)
+    if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        return None
+    return cands[scored[0][1]]
+
+
+def render_rate(
+    args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none, coverage: Coverage = _none
+) -> Rendered:
     prog = PROGRAMME_SHORT.get(r["programme"], r.get("programme_ja", ""))
     word = "補助率" if r["programme"] == "ai-compute-infra" else "助成率"
     who = _applicant(args)
@@ -126,6 +139,13 @@ def render_rate(args: dict[str, Any], r: dict[str, Any], relevance: Relevance = 
             bullets.append("文書は「定額助成」と記載するのみで、助成額の算定方法は示していません。")
     else:
         options = "、".join(f"{c.get('label_ja') or c['condition_ja']}なら{_rate(c['rate'])}" for c in cands)
+        named = _named_candidate(cands, coverage) if status == "needs_more_facts" else None
+        if named is not None:
+            # The applicant told us which case they are in by naming it: answer that case, show the rule.
+            lead = f"{named['label_ja']}の{word}は{_rate(named['rate'])}です（{prog}）。"
+            bullets = ["区分: " + "／".join(f"{c['condition_ja']}は{_rate(c['rate'])}" for c in cands)]
+            bullets += _one_caveat(r.get("caveats") or [], relevance)
+            return Rendered(lead=lead, bullets=bullets[:MAX_TOOL_BULLETS])
         if status == "not_stated_in_documents" or not options:
             lead = f"{prog}の{word}は文書からは確定できません。" + (f"{options}です。" if options else "")
         else:
@@ -323,7 +343,7 @@ def render_schedule(args: dict[str, Any], r: dict[str, Any], relevance: Relevanc
     return Rendered(lead=lead, bullets=[b for b in bullets if b.strip("。")][:MAX_TOOL_BULLETS])
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any], dict[str, Any], Relevance], Rendered]] = {
+RENDERERS: dict[str, Callable[..., Rendered]] = {
     "subsidy_rate": render_rate,
     "subsidy_amount": render_amount,
     "gpu_node_plan": render_nodes,
@@ -331,8 +351,13 @@ RENDERERS: dict[str, Callable[[dict[str, Any], dict[str, Any], Relevance], Rende
 }
 
 
-def render(name: str, args: dict[str, Any], result: dict[str, Any], relevance: Relevance | None = None) -> Rendered:
+def render(
+    name: str, args: dict[str, Any], result: dict[str, Any], relevance: Relevance | None = None,
+    coverage: Coverage | None = None,
+) -> Rendered:
     """Lead, question back and bullets for one successful tool result."""
+    if name == "subsidy_rate":
+        return render_rate(args or {}, result, relevance or _none, coverage or _none)
     return RENDERERS[name](args or {}, result, relevance or _none)
 
 
