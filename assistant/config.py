@@ -104,7 +104,8 @@ class Settings(BaseSettings):
     )
     login_failure_window_s: int = Field(900, ge=1, le=7 * 86400, description="How long a failed login counts.")
     login_lockout_s: int = Field(
-        60, ge=1, le=86400, description="First lockout; each further one within a day doubles, up to the maximum."
+        60, ge=1, le=86400, description="First lockout. For a day after a lockout one failure locks again, "
+        "each time for twice as long, up to the maximum."
     )
     login_lockout_max_s: int = Field(3600, ge=1, le=7 * 86400, description="Longest lockout.")
     max_question_chars: int = Field(2000, ge=10, le=100000)

@@ -4,8 +4,10 @@ Counting is done by the ``limits`` library (in-memory storage, moving windows, e
 this module adds the backoff on top:
 
 - ``max_failures`` failed logins within ``failure_window_s`` lock the account name, and separately the client
-  address, for ``lockout_s``. While those failures are still in the window, every further failure locks again
-  at once, and each lockout within a day doubles the previous one, up to ``lockout_max_s``.
+  address, for ``lockout_s``. After that the key is on probation until a day has passed since its last
+  lockout: a single failure locks it again, each time for twice as long, up to ``lockout_max_s``. So a
+  persistent guesser gets one guess per lockout, about 34 a day per account and per client with the
+  defaults (5 failures in 900 s, 60 s doubling to 3600 s), and waiting gains nothing before the day is over.
 - A locked account or client is refused before the password is checked, so a refused attempt costs no bcrypt
   time, and even the right password is refused until the lockout ends.
 - Success resets nothing. Resetting the client's count would let an attacker who knows one password (their
@@ -33,7 +35,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger(__name__)
 
-#: How long a lockout counts towards the next one's length.
+#: How long a lockout is remembered: it sets the next one's length, and until then one failure locks again.
 LOCKOUT_MEMORY_S = 86400
 #: Longest account name used as a key; names are at most 100 characters in every form, real ones far shorter.
 _MAX_KEY_CHARS = 200
@@ -68,9 +70,9 @@ class LoginThrottle:
         self.lockout_max_s = lockout_max_s
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._failure = RateLimitItemPerSecond(max_failures, failure_window_s)
-        # Enough lockouts to reach the longest one; more would not lengthen it.
-        levels = 1 + math.ceil(math.log2(lockout_max_s / lockout_s))
-        self._lockouts = RateLimitItemPerSecond(levels, LOCKOUT_MEMORY_S)
+        levels = 1 + math.ceil(math.log2(lockout_max_s / lockout_s))  # lockout lengths up to the longest
+        # Room for every lockout a key can collect in a day (one per lockout, so far fewer than this).
+        self._lockouts = RateLimitItemPerSecond(max(100, levels), LOCKOUT_MEMORY_S)
         self._locks = [RateLimitItemPerSecond(1, self._duration(level)) for level in range(levels)]
         self._in_flight: Counter[str] = Counter()
         self._mutex = threading.Lock()
@@ -114,26 +116,33 @@ class LoginThrottle:
             if ok:
                 return
             for k in keys:
+                on_probation = self._level(k) > 0
                 counted = self._limiter.hit(self._failure, "failure", k)
-                if not counted or self._failures(k) >= self.max_failures:
+                if on_probation or not counted or self._failures(k) >= self.max_failures:
                     self._lock_out(k)
 
     def _allowance(self, key: str) -> int:
-        """Checks that may run at once for a key: the failures it has left, and one after a lockout ended."""
+        """Checks that may run at once for a key: the failures it has left; one at a time after a lockout."""
+        if self._level(key) > 0:
+            return 1
         return max(1, self.max_failures - self._failures(key))
 
     def _failures(self, key: str) -> int:
         return self._failure.amount - self._limiter.get_window_stats(self._failure, "failure", key).remaining
 
+    def _level(self, key: str) -> int:
+        """Lockouts of this key within the last day."""
+        return self._lockouts.amount - self._limiter.get_window_stats(self._lockouts, "lockout", key).remaining
+
     def _lock_out(self, key: str) -> None:
-        level = self._lockouts.amount - self._limiter.get_window_stats(self._lockouts, "lockout", key).remaining
-        level = min(level, len(self._locks) - 1)
+        level = min(self._level(key), len(self._locks) - 1)
         self._limiter.hit(self._lockouts, "lockout", key)
         self._limiter.hit(self._locks[level], "lock", key)
         log.warning("staff login: %r locked out for %d s after repeated failures (lockout %d within a day)",
-                    key, self._locks[level].get_expiry(), level + 1)
+                    key, self._duration(level), level + 1)
 
     def _locked_for(self, key: str) -> float:
+        """Seconds the key's lockout still lasts; 0 when it is not locked."""
         now = time.time()
         wait = 0.0
         for item in self._locks:

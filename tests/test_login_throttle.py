@@ -139,6 +139,20 @@ def test_lockouts_grow_up_to_the_maximum_and_end():
     assert throttle.check("suzuki", "10.0.0.1", Verifier(True)) is True  # the lockout ended
 
 
+def test_after_a_lockout_one_failure_locks_again_even_once_old_failures_aged_out():
+    """Waiting until the failure window is empty must not buy a fresh set of guesses."""
+    throttle = LoginThrottle(max_failures=2, failure_window_s=1, lockout_s=1, lockout_max_s=4)
+    for _ in range(2):
+        assert throttle.check("suzuki", "10.0.0.1", Verifier(False)) is False
+    with pytest.raises(LoginThrottled) as exc:
+        throttle.check("suzuki", "10.0.0.1", Verifier(True))
+    time.sleep(exc.value.retry_after + 0.2)  # the lockout is over and both failures left their 1 s window
+    assert throttle.check("suzuki", "10.0.0.1", Verifier(False)) is False
+    with pytest.raises(LoginThrottled) as exc:
+        throttle.check("suzuki", "10.0.0.1", Verifier(True))
+    assert exc.value.retry_after == 2
+
+
 def test_throttled_message_is_japanese_with_the_wait():
     assert "30秒後" in throttled_message(29.2)
     assert "60分後" in throttled_message(3600)
