@@ -190,7 +190,7 @@ def _assert_429(resp: httpx.Response) -> dict:
 
 
 def test_api_login_429_on_sixth_attempt_even_with_the_right_password(make_server):
-    service, url = make_server()
+    _, url = make_server()
     wrong_known = [_login(url, "10.0.0.1", STAFF_NAME, WRONG) for _ in range(5)]
     assert [r.status_code for r in wrong_known] == [401] * 5
     _assert_429(_login(url, "10.0.0.1", STAFF_NAME, STAFF_PASSWORD))
