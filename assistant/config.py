@@ -94,6 +94,20 @@ class Settings(BaseSettings):
         default_factory=dict, description='Staff logins as JSON {"name": "<bcrypt hash>"}.'
     )
     session_secret: str | None = None
+    # --- staff login hardening (serving/login_throttle.py, docs/security.md) ---
+    cookie_secure: bool = Field(
+        False, description="Mark the staff session cookie Secure; set it when users reach the app over HTTPS "
+        "(a TLS-terminating proxy in front). Off by default so that plain http://127.0.0.1 works."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=1000, description="Failed staff logins allowed per account and per client before a lockout."
+    )
+    login_failure_window_s: int = Field(900, ge=1, le=7 * 86400, description="How long a failed login counts.")
+    login_lockout_s: int = Field(
+        60, ge=1, le=86400, description="First lockout. For a day after a lockout one failure locks again, "
+        "each time for twice as long, up to the maximum."
+    )
+    login_lockout_max_s: int = Field(3600, ge=1, le=7 * 86400, description="Longest lockout.")
     max_question_chars: int = Field(2000, ge=10, le=100000)
     rate_limit_per_minute: int = Field(30, ge=1, le=100000)
 
@@ -108,6 +122,11 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"KOUBO_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "
                 f"KOUBO_CHUNK_SIZE ({self.chunk_size})."
+            )
+        if self.login_lockout_max_s < self.login_lockout_s:
+            raise ConfigError(
+                f"KOUBO_LOGIN_LOCKOUT_MAX_S ({self.login_lockout_max_s}) must be at least "
+                f"KOUBO_LOGIN_LOCKOUT_S ({self.login_lockout_s})."
             )
         return self
 

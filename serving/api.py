@@ -7,7 +7,6 @@ Blocking calls into the Assistant run in the thread pool so the event loop never
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 import logging
 import uuid
@@ -22,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.config import Settings
 from serving.auth import COOKIE_NAME
+from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import EMPTY_QUESTION_MESSAGE, rate_limited_message, too_long_message
 from serving.web.service import WebService
 
@@ -125,21 +125,36 @@ def _rate_limit(service: WebService, request: Request) -> None:
                        headers={"Retry-After": str(max(1, round(wait)))})
 
 
+def _basic_credentials(value: str) -> tuple[str, str]:
+    """(name, password) from an HTTP basic auth value; ("", "") when it is not valid base64 of UTF-8."""
+    try:
+        name, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError; so is non-ASCII input
+        return "", ""
+    return name, password
+
+
+async def _staff_login(service: WebService, request: Request, name: str, password: str) -> str | None:
+    """service.staff_login in a worker thread (bcrypt), a lockout turned into 429 with Retry-After."""
+    try:
+        return await run_in_threadpool(service.staff_login, name, password, client_key(request))
+    except LoginThrottled as exc:
+        raise ApiError(429, throttled_message(exc.retry_after),
+                       f"too many failed staff logins for this account or client; retry after {exc.retry_after} s",
+                       headers={"Retry-After": str(exc.retry_after)}) from None
+
+
 async def require_staff(request: Request) -> str:
-    """The staff name from HTTP basic auth, a bearer token or the session cookie; else 401."""
+    """The staff name from HTTP basic auth, a bearer token or the session cookie; else 401 (429 when locked out)."""
     service = _service(request)
-    auth = service.auth
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "basic" and value:
-        try:
-            name, _, password = base64.b64decode(value).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            name, password = "", ""
-        if name and await run_in_threadpool(auth.check, name, password):
-            return name
-    token = value if scheme.lower() == "bearer" else request.cookies.get(COOKIE_NAME)
-    name = auth.verify(token)
+        name, password = _basic_credentials(value.strip())
+        if name and (who := await _staff_login(service, request, name, password)):
+            return who
+    token = value.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE_NAME)
+    name = service.auth.verify(token)
     if name:
         return name
     raise ApiError(401, "スタッフ用の機能です。ユーザー名とパスワードでログインしてください。",
@@ -236,16 +251,18 @@ def create_app(
 
     @app.post("/api/login", responses=ERRORS, tags=["staff"],
               summary="Staff login: sets the session cookie and returns a bearer token")
-    async def login(body: LoginRequest, response: Response) -> dict[str, Any]:
-        if not await run_in_threadpool(service.auth.check, body.name, body.password):
+    async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
+        name = await _staff_login(service, request, body.name, body.password)
+        if not name:
             raise ApiError(401, "ユーザー名またはパスワードが正しくありません。", "invalid staff credentials")
-        token = service.auth.issue(body.name.strip())
-        response.set_cookie(COOKIE_NAME, token, max_age=service.auth.ttl_s, httponly=True, samesite="strict")
-        return {"name": body.name.strip(), "token": token}
+        token = service.auth.issue(name)
+        response.set_cookie(COOKIE_NAME, token, max_age=service.auth.ttl_s, httponly=True, samesite="strict",
+                            secure=settings.cookie_secure)
+        return {"name": name, "token": token}
 
     @app.post("/api/logout", tags=["staff"], summary="Clear the session cookie")
     async def logout(response: Response) -> dict[str, str]:
-        response.delete_cookie(COOKIE_NAME)
+        response.delete_cookie(COOKIE_NAME, httponly=True, samesite="strict", secure=settings.cookie_secure)
         return {"status": "ok"}
 
     @app.post("/api/draft-reply", response_model=DraftResponse, responses=ERRORS, tags=["staff"],

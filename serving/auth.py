@@ -1,4 +1,4 @@
-"""Staff login: bcrypt password hashes from settings, and HMAC-signed session tokens.
+"""Staff login: bcrypt password hashes from settings, and signed session tokens (itsdangerous).
 
 The same token serves the Gradio staff tab (kept server-side in ``gr.State``) and the HTTP API (cookie
 ``koubo_staff`` or ``Authorization: Bearer``); the API also takes HTTP basic auth.
@@ -8,19 +8,20 @@ The same token serves the Gradio staff tab (kept server-side in ``gr.State``) an
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import getpass
 import hashlib
-import hmac
 import json
 import logging
+import re
 import secrets
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 import bcrypt
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,10 @@ COOKIE_NAME = "koubo_staff"
 SESSION_TTL_S = 12 * 3600
 # bcrypt only looks at the first 72 bytes; longer inputs are rejected by bcrypt>=4.1, so we cut them ourselves.
 _BCRYPT_MAX = 72
+_BCRYPT_COST = re.compile(r"\$2[aby]?\$(\d\d)\$")
+_SALT = "koubo-staff-session"
+#: Our tokens are ~100 characters; anything far longer is not one of them and is not worth decoding.
+_MAX_TOKEN_CHARS = 1000
 
 
 def hash_password(password: str, rounds: int = 12) -> str:
@@ -35,32 +40,45 @@ def hash_password(password: str, rounds: int = 12) -> str:
 
 
 def verify_password(password: str, hashed: str) -> bool:
+    # surrogatepass: a lone surrogate (possible in JSON) is a wrong password, checked at the same cost.
+    secret = password.encode("utf-8", "surrogatepass")[:_BCRYPT_MAX]
     try:
-        return bcrypt.checkpw(password.encode("utf-8")[:_BCRYPT_MAX], hashed.encode("ascii"))
+        return bcrypt.checkpw(secret, hashed.encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
         log.error("staff password hash is not a bcrypt hash (%s); regenerate it with python -m serving.auth hash", exc)
         return False
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+class _ClockedSigner(TimestampSigner):
+    """itsdangerous' timestamp signer reading an injectable clock (tests move time without sleeping)."""
 
+    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    def get_timestamp(self) -> int:
+        return int(self._clock())
 
 
 class StaffAuth:
-    """Checks staff passwords and issues/verifies session tokens ``name.expiry.signature``."""
+    """Checks staff passwords and issues/verifies signed, timestamped session tokens (itsdangerous).
 
-    def __init__(self, users: dict[str, str], secret: str | None = None, ttl_s: int = SESSION_TTL_S) -> None:
+    A token carries the staff name and a fingerprint of that user's password hash: it is valid for ``ttl_s``
+    seconds after login, and ends early when the user is removed or their password changes.
+    """
+
+    def __init__(self, users: dict[str, str], secret: str | None = None, ttl_s: int = SESSION_TTL_S,
+                 clock: Callable[[], float] = time.time) -> None:
         self.users = dict(users)
         if not secret:
             # Sessions then last until the server restarts, which is acceptable for a helpdesk desk.
-            log.info("KOUBO_SESSION_SECRET not set; staff sessions end when the server restarts")
+            if self.users:
+                log.warning("KOUBO_SESSION_SECRET not set; staff sessions end when the server restarts "
+                            "and do not carry over between replicas")
             secret = secrets.token_hex(32)
-        self._key = secret.encode("utf-8")
         self.ttl_s = ttl_s
+        self._serializer = URLSafeTimedSerializer(secret, salt=_SALT, signer=_ClockedSigner,
+                                                  signer_kwargs={"clock": clock})
 
     @property
     def enabled(self) -> bool:
@@ -70,39 +88,41 @@ class StaffAuth:
         hashed = self.users.get((name or "").strip())
         if not hashed or not password:
             # Spend comparable time so a wrong name is not distinguishable from a wrong password.
-            verify_password(password or "x", _dummy_hash())
+            verify_password(password or "x", _dummy_hash(self._cost()))
             return False
         return verify_password(password, hashed)
 
-    def issue(self, name: str, now: float | None = None) -> str:
-        expiry = int((now if now is not None else time.time()) + self.ttl_s)
-        payload = f"{_b64(name.encode('utf-8'))}.{expiry}"
-        return f"{payload}.{self._sign(payload)}"
+    def issue(self, name: str) -> str:
+        return self._serializer.dumps([name, self._fingerprint(name)])
 
-    def verify(self, token: str | None, now: float | None = None) -> str | None:
+    def verify(self, token: str | None) -> str | None:
         """The staff name in a valid, unexpired token for a user who still exists; else None."""
-        if not token or token.count(".") != 2:
-            return None
-        name_b64, expiry, sig = token.split(".")
-        if not hmac.compare_digest(sig, self._sign(f"{name_b64}.{expiry}")):
+        if not token or not isinstance(token, str) or len(token) > _MAX_TOKEN_CHARS:
             return None
         try:
-            name = _unb64(name_b64).decode("utf-8")
-            expired = int(expiry) < (now if now is not None else time.time())
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+            data = self._serializer.loads(token, max_age=self.ttl_s)
+        except (BadData, UnicodeError, ValueError, TypeError):
+            return None  # forged, expired, truncated or garbage
+        if not (isinstance(data, list) and len(data) == 2 and all(isinstance(x, str) for x in data)):
             return None
-        if expired or name not in self.users:
+        name, fingerprint = data
+        if name not in self.users or fingerprint != self._fingerprint(name):  # password changed
             return None
         return name
 
-    def _sign(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode("ascii"), hashlib.sha256).digest())
+    def _fingerprint(self, name: str) -> str:
+        return hashlib.sha256(self.users.get(name, "").encode("utf-8")).hexdigest()[:16]
+
+    def _cost(self) -> int:
+        """The bcrypt cost of the configured hashes, so that unknown names cost as much as known ones."""
+        costs = [int(m.group(1)) for h in self.users.values() if (m := _BCRYPT_COST.match(h))]
+        return max(costs, default=12)
 
 
 @functools.cache
-def _dummy_hash() -> str:
+def _dummy_hash(rounds: int = 12) -> str:
     """A real hash of a random string, so that unknown user names cost one bcrypt check too."""
-    return hash_password(secrets.token_hex(8))
+    return hash_password(secrets.token_hex(8), rounds)
 
 
 def main(argv: list[str] | None = None) -> int:

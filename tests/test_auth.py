@@ -38,17 +38,36 @@ def test_check(users):
     assert not StaffAuth({}, "s").enabled
 
 
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_tokens(users):
-    auth = StaffAuth(users, "secret-1", ttl_s=60)
-    token = auth.issue("佐藤", now=1000)
-    assert auth.verify(token, now=1030) == "佐藤"
-    assert auth.verify(token, now=1061) is None  # expired
-    name, expiry, sig = token.split(".")
-    assert auth.verify(f"{name}.{int(expiry) + 3600}.{sig}", now=1030) is None  # extended expiry → bad signature
-    assert StaffAuth(users, "secret-2").verify(token, now=1030) is None  # other server secret
-    assert StaffAuth({"suzuki": users["suzuki"]}, "secret-1").verify(token, now=1030) is None  # user removed
-    for bad in (None, "", "a.b", "a.b.c", "!!.1.x"):
-        assert auth.verify(bad) is None
+    clock = Clock(1000)
+    auth = StaffAuth(users, "secret-1", ttl_s=60, clock=clock)
+    token = auth.issue("佐藤")
+    assert token.isascii() and "佐藤" not in token
+    clock.now = 1030
+    assert auth.verify(token) == "佐藤"
+    clock.now = 1061
+    assert auth.verify(token) is None  # expired
+    clock.now = 1030
+    payload, stamp, sig = token.split(".")
+    assert auth.verify(f"{payload}.{stamp}.{sig[:-2]}AA") is None  # tampered signature
+    later = StaffAuth(users, "secret-1", ttl_s=60, clock=Clock(1030 + 3600)).issue("佐藤")
+    assert auth.verify(f"{payload}.{later.split('.')[1]}.{sig}") is None  # extended timestamp → bad signature
+    assert auth.verify(f"{StaffAuth(users, 'secret-1').issue('suzuki').split('.')[0]}.{stamp}.{sig}") is None
+    assert StaffAuth(users, "secret-2", clock=clock).verify(token) is None  # other server secret
+    assert StaffAuth({"suzuki": users["suzuki"]}, "secret-1", clock=clock).verify(token) is None  # user removed
+    changed = {**users, "佐藤": hash_password("新しいパスワード456", rounds=4)}
+    assert StaffAuth(changed, "secret-1", clock=clock).verify(token) is None  # password changed
+    for bad in (None, "", "a.b", "a.b.c", "!!.1.x", "é.é.é", "スタッフ.123.署名", "\x00", "a" * 5000, "..",
+                token + "x", token.replace(".", "。"), token[:-4]):
+        assert auth.verify(bad) is None, bad
     # without a configured secret each process makes its own, so tokens do not cross instances
     assert StaffAuth(users).verify(StaffAuth(users).issue("suzuki")) is None
 

@@ -11,6 +11,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.schema import Answer, StreamEvent
 from serving.auth import StaffAuth
+from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
 from serving.web.limits import RateLimiter
 
@@ -27,9 +28,11 @@ class WebService:
     storage: Storage
     auth: StaffAuth
     limiter: RateLimiter = field(init=False)
+    login_throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
+        self.login_throttle = LoginThrottle.from_settings(self.settings)
 
     @classmethod
     def from_settings(
@@ -44,6 +47,18 @@ class WebService:
         if interrupted:
             log.warning("%d answer(s) were cut off by the last shutdown; kept and marked partial", interrupted)
         return cls(settings, assistant, storage, StaffAuth(settings.staff_users, settings.session_secret))
+
+    def staff_login(self, name: str, password: str, client: str) -> str | None:
+        """The staff name when the password is right, else None; raises LoginThrottled while locked out.
+
+        Every staff login path (API login, HTTP basic auth, the Gradio desk) goes through here, so they share
+        one count per account and per client. Blocking (bcrypt): call it from a worker thread.
+        """
+        name = (name or "").strip()
+        ok = self.login_throttle.check(name, client, lambda: self.auth.check(name, password or ""))
+        if not ok:
+            log.info("staff login failed for %r from %s", name[:100], client)
+        return name if ok else None
 
     @property
     def offline(self) -> bool:

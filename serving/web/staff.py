@@ -17,7 +17,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.schema import Citation, Draft
+from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
+from serving.web.chat import _client as client_of
 from serving.web.service import WebService
 
 log = logging.getLogger(__name__)
@@ -57,15 +59,19 @@ class StaffHandlers:
             raise gr.Error(_EXPIRED, title="ログインが必要です")
         return name
 
-    def login(self, name: str, password: str) -> tuple[Any, ...]:
-        name = (name or "").strip()
+    def login(self, name: str, password: str, request: gr.Request | None = None) -> tuple[Any, ...]:
         if not self.service.auth.enabled:
             return (None, gr.update(), gr.update(), "スタッフユーザーが設定されていません。管理者にお問い合わせください。",
                     "", gr.update(), gr.update(), "")
-        if not self.service.auth.check(name, password or ""):
-            log.info("staff login failed for %r", name)
+        try:
+            who = self.service.staff_login(name, password, client_of(request))
+        except LoginThrottled as exc:
+            return (None, gr.update(visible=True), gr.update(visible=False), throttled_message(exc.retry_after),
+                    "", gr.update(), gr.update(), "")
+        if not who:
             return (None, gr.update(visible=True), gr.update(visible=False),
                     "ユーザー名またはパスワードが正しくありません。", "", gr.update(), gr.update(), "")
+        name = who
         token = self.service.auth.issue(name)
         rows, choices = self._drafts_view()
         return (token, gr.update(visible=False), gr.update(visible=True), "",
