@@ -12,17 +12,19 @@ from serving.web.staff import build_staff_tab
 
 CSS = files("serving.web").joinpath("static/style.css").read_text(encoding="utf-8")
 HEAD = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+TITLE = "生成AI関連公募ヘルプデスク"
 
 # Many users may wait on a slow LLM at once; vLLM batches concurrent requests, so let events run in parallel.
 CONCURRENCY = 64
 
 
 def build_ui(service: WebService) -> gr.Blocks:
-    with gr.Blocks(title="生成AI関連公募ヘルプデスク", analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(
-            '<div class="koubo-header"><h1>生成AI関連公募ヘルプデスク</h1>'
-            "<p>経済産業省・NEDO の生成AI関連公募（GENIAC 基盤モデル開発の助成、計算リソースの取扱い、"
-            "AI基盤モデルの開発環境整備の補助）について、公表資料に基づき出典つきでお答えします。</p></div>"
+            f'<header class="koubo-header"><h1>{TITLE}</h1>'
+            "<p>GENIAC（基盤モデル開発の助成）と AI 計算基盤の整備補助について、公表資料（2023〜2024年）に基づき"
+            "出典つきでお答えします。正式な判断は経済産業省・NEDOの公式発表をご確認ください。</p></header>",
+            apply_default_css=False, js_on_load=None,
         )
         with gr.Tabs():
             with gr.Tab("質問する", id="chat"):
@@ -31,3 +33,42 @@ def build_ui(service: WebService) -> gr.Blocks:
                 build_staff_tab(service)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=512)
     return demo
+
+
+class HtmlLangMiddleware:
+    """Serve Gradio's page as Japanese: ``<html lang="ja">`` (its template says "en").
+
+    Pure ASGI; only rewrites HTML bodies, which are small, and only the first ``lang="en"``.
+    """
+
+    def __init__(self, app: object, lang: str = "ja") -> None:
+        self.app = app
+        self.attr = f'lang="{lang}"'.encode()
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)  # type: ignore[operator]
+            return
+        start: dict | None = None  # type: ignore[type-arg]
+        chunks: list[bytes] = []
+
+        async def wrapped(message: dict) -> None:  # type: ignore[type-arg]
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                    start = message
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks).replace(b'lang="en"', self.attr, 1)
+                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})  # type: ignore[operator]
+                await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+                return
+            await send(message)  # type: ignore[operator]
+
+        await self.app(scope, receive, wrapped)  # type: ignore[operator]
