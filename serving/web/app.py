@@ -11,7 +11,14 @@ from serving.web.service import WebService
 from serving.web.staff import build_staff_tab
 
 CSS = files("serving.web").joinpath("static/style.css").read_text(encoding="utf-8")
-HEAD = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+PAGE_CSS = files("serving.web").joinpath("static/page.css").read_text(encoding="utf-8")
+# Gradio's front end sets <html lang> to the browser's locale; the page is Japanese whatever the browser says.
+HEAD = (
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<script>(function(){var h=document.documentElement;function ja(){if(h.lang!=='ja')h.lang='ja';}ja();"
+    "new MutationObserver(ja).observe(h,{attributes:true,attributeFilter:['lang']});})();</script>"
+    f"<style>{PAGE_CSS}</style>"
+)
 TITLE = "生成AI関連公募ヘルプデスク"
 
 # Many users may wait on a slow LLM at once; vLLM batches concurrent requests, so let events run in parallel.
@@ -22,8 +29,8 @@ def build_ui(service: WebService) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(
             f'<header class="koubo-header"><h1>{TITLE}</h1>'
-            "<p>GENIAC（基盤モデル開発の助成）と AI 計算基盤の整備補助について、公表資料（2023〜2024年）に基づき"
-            "出典つきでお答えします。正式な判断は経済産業省・NEDOの公式発表をご確認ください。</p></header>",
+            "<p>GENIAC（基盤モデル開発の助成）と AI 計算基盤の整備補助について、公表資料（2023〜24年）に基づき"
+            "出典つきでお答えします（正式な判断は公式発表で）。</p></header>",
             apply_default_css=False, js_on_load=None,
         )
         with gr.Tabs():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 from importlib.resources import files
+from typing import Any
 
 import gradio as gr
 
@@ -94,7 +95,7 @@ class Feedback:
 def banner_html(service: WebService) -> str:
     if service.assistant.status().get("backend") == "offline":
         return ('<div class="koubo-mode koubo-mode-offline" role="note"><b>オフラインモード</b>：'
-                "LLMに接続していないため、資料の検索結果と計算ツールだけで回答します。</div>")
+                "LLMに接続していないため、資料の検索と計算ツールだけで回答します。</div>")
     return ""
 
 
@@ -102,12 +103,13 @@ def build_chat_tab(service: WebService) -> None:
     """Render the chat into the current Blocks context."""
     fb = Feedback(service)
 
-    # Plain functions (gradio marks them; bound methods cannot carry the mark); the page calls server.rate(...).
-    def rate(turn_id: int, rating: str) -> int | None:
-        return fb.rate(turn_id, rating)
+    # Plain functions (gradio marks them; bound methods cannot carry the mark). The page calls
+    # server.rate(turnId, rating); gradio hands the arguments over as one list.
+    def rate(args: list[Any]) -> int | None:
+        return fb.rate(*args[:2]) if isinstance(args, list) and len(args) == 2 else None
 
-    def comment(feedback_id: int, text: str) -> bool:
-        return fb.comment(feedback_id, text)
+    def comment(args: list[Any]) -> bool:
+        return fb.comment(*args[:2]) if isinstance(args, list) and len(args) == 2 else False
 
     # A callable value is evaluated on every page load, so the banner follows the LLM's state.
     gr.HTML(value=lambda: banner_html(service), elem_id="koubo-banner", apply_default_css=False,

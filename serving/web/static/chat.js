@@ -123,8 +123,9 @@
   function addStep(turn, step) {
     const v = step.view || {};
     turn.tools.hidden = false;
-    const box = el("div", "koubo-step" + (v.ok === false ? " koubo-step-error" : ""));
-    box.appendChild(el("p", "koubo-step-summary", (v.ok === false ? "⚠ " : "✓ ") + (v.summary || step.name)));
+    // Collapsed to its summary line so that the answer below stays on the first screen of a phone.
+    const box = el("details", "koubo-step" + (v.ok === false ? " koubo-step-error" : ""));
+    box.appendChild(el("summary", "koubo-step-summary", (v.ok === false ? "！ " : "✓ ") + (v.summary || step.name)));
     if (v.inputs && v.inputs.length) {
       const line = el("p", "koubo-step-line");
       line.appendChild(el("span", "koubo-step-key", "入力"));
@@ -216,8 +217,8 @@
       turns = turns.slice(0, i);
       ask(turn.question);
     });
-    const up = button("koubo-tool-btn koubo-like", "👍", "役に立った");
-    const down = button("koubo-tool-btn koubo-dislike", "👎", "役に立たなかった");
+    const up = button("koubo-tool-btn koubo-like", "役に立った");
+    const down = button("koubo-tool-btn koubo-dislike", "役に立たなかった");
     [up, down].forEach((b) => b.setAttribute("aria-pressed", "false"));
     up.addEventListener("click", () => rate(turn, "like", up, down));
     down.addEventListener("click", () => rate(turn, "dislike", down, up));
