@@ -202,7 +202,7 @@ def test_staff_handlers_require_login(service):
         token, "件名: 補助率\n株式会社テストの山田と申します。\n大企業の補助率を教えてください。")
     assert subject == "Re: 補助率" and "koubo-source" in sources
     current, msg, rows, _ = s.save(token, current, "", subject, salutation, body + "\n追記", signature)
-    assert "保存しました" in msg and rows[0][0] == current["id"]
+    assert "保存しました" in msg and f"<td>{current['id']}</td>" in rows
     current, msg, rows, _ = s.mark_sent(token, current, "", subject, salutation, body + "\n追記", signature)
     assert "送信済み" in msg and service.storage.get_draft(current["id"])["status"] == "sent"
     path = s.download(token, current, "eml", subject, salutation, body, signature)["value"]

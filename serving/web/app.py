@@ -6,7 +6,7 @@ from importlib.resources import files
 
 import gradio as gr
 
-from serving.web.chat import build_chat_tab
+from serving.web.chat import banner_update, build_chat_tab
 from serving.web.service import WebService
 from serving.web.staff import build_staff_tab
 
@@ -35,9 +35,11 @@ def build_ui(service: WebService) -> gr.Blocks:
         )
         with gr.Tabs():
             with gr.Tab("質問する", id="chat"):
-                build_chat_tab(service)
+                banner = build_chat_tab(service)
             with gr.Tab("スタッフ用", id="staff"):
                 build_staff_tab(service)
+        # The banner follows the LLM's state at each page load.
+        demo.load(lambda: banner_update(service), None, banner, show_progress="hidden")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=512)
     return demo
 

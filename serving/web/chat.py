@@ -99,8 +99,14 @@ def banner_html(service: WebService) -> str:
     return ""
 
 
-def build_chat_tab(service: WebService) -> None:
-    """Render the chat into the current Blocks context."""
+def banner_update(service: WebService) -> Any:
+    """On each page load: the offline banner, or nothing (no empty block) when the LLM answers."""
+    text = banner_html(service)
+    return gr.update(value=text, visible=bool(text))
+
+
+def build_chat_tab(service: WebService) -> gr.HTML:
+    """Render the chat into the current Blocks context; returns the banner for the page's load event."""
     fb = Feedback(service)
 
     # Plain functions (gradio marks them; bound methods cannot carry the mark). The page calls
@@ -111,9 +117,9 @@ def build_chat_tab(service: WebService) -> None:
     def comment(args: list[Any]) -> bool:
         return fb.comment(*args[:2]) if isinstance(args, list) and len(args) == 2 else False
 
-    # A callable value is evaluated on every page load, so the banner follows the LLM's state.
-    gr.HTML(value=lambda: banner_html(service), elem_id="koubo-banner", apply_default_css=False,
-            js_on_load=None)
+    text = banner_html(service)
+    banner = gr.HTML(value=text, visible=bool(text), elem_id="koubo-banner", apply_default_css=False,
+                     js_on_load=None)
     gr.HTML(
         value=chat_shell(service.settings.max_question_chars),
         elem_id="koubo-chat",
@@ -121,3 +127,4 @@ def build_chat_tab(service: WebService) -> None:
         apply_default_css=False,
         server_functions=[rate, comment],
     )
+    return banner

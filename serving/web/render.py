@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from assistant.schema import Answer, Citation, ToolCallRecord
+from assistant.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
 
 TOOL_LABELS = {
     "subsidy_rate": "補助率の確認",
@@ -62,13 +62,21 @@ def source_groups(citations: list[Citation] | list[dict[str, Any]], documents: d
                 **_meta(documents, c.doc), "passages": [],
             }
         g["markers"].append(c.marker)
-        quote = c.quote.strip()
+        quote = _without_heading(c.quote.strip(), c.section)
         same = next((p for p in g["passages"] if p["text"] == quote), None)
         if same is not None:
             same["markers"].append(c.marker)
         else:
             g["passages"].append({"markers": [c.marker], "text": quote})
     return list(groups.values())
+
+
+def _without_heading(quote: str, section: str) -> str:
+    """A passage often starts with its own section heading, already shown in the entry's title."""
+    heading = section.split(SECTION_SEP)[-1].strip()
+    if heading and quote.startswith(heading) and quote[len(heading):].strip():
+        return quote[len(heading):].lstrip()
+    return quote
 
 
 def markers_label(markers: list[int]) -> str:

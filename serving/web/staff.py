@@ -6,6 +6,7 @@ Login design: the tab has its own form; a successful login puts a signed session
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import tempfile
@@ -134,10 +135,10 @@ class StaffHandlers:
         rows, choices = self._drafts_view()
         return rows, gr.update(choices=choices)
 
-    def _drafts_view(self) -> tuple[list[list[Any]], list[str]]:
+    def _drafts_view(self) -> tuple[str, list[str]]:
         rows = self.service.storage.list_drafts()
-        table = [[r["id"], r["subject"], STATUS_JA.get(r["status"], r["status"]), r["author"] or "",
-                  _local_time(r["updated_at"])] for r in rows]
+        table = drafts_table([[r["id"], r["subject"], STATUS_JA.get(r["status"], r["status"]), r["author"] or "",
+                               _local_time(r["updated_at"])] for r in rows])
         choices = [f"#{r['id']} {r['subject'] or '（件名なし）'}（{STATUS_JA.get(r['status'], r['status'])}）" for r in rows]
         return table, choices
 
@@ -158,6 +159,16 @@ class StaffHandlers:
         else:
             path.write_text(email_text(subject or "", salutation or "", body or "", signature or ""), encoding="utf-8")
         return gr.update(value=str(path), visible=True)
+
+
+def drafts_table(rows: list[list[Any]]) -> str:
+    """The past drafts as an escaped HTML table that scrolls inside its box (gr.Dataframe widened phone pages)."""
+    if not rows:
+        return '<p class="koubo-drafts-empty">保存した下書きはまだありません。</p>'
+    head = "".join(f"<th scope=\"col\">{html.escape(h)}</th>" for h in DRAFT_HEADERS)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return (f'<div class="koubo-drafts-scroll"><table class="koubo-drafts-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def _local_time(iso: str | None) -> str:
@@ -217,7 +228,7 @@ def build_staff_tab(service: WebService) -> None:
             pick = gr.Dropdown(label="下書きを開く", choices=[], scale=4, elem_id="koubo-draft-pick")
             open_btn = gr.Button("開く", scale=1, min_width=80)
             refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
-        table = gr.Dataframe(headers=DRAFT_HEADERS, value=[], interactive=False, wrap=True, elem_id="koubo-drafts")
+        table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]

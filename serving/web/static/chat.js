@@ -81,12 +81,13 @@
   // --- layout: the chat fills the rest of the screen; the log scrolls, the input stays in view --------------------
   function fit() {
     const top = root.getBoundingClientRect().top + window.scrollY;
-    const h = Math.max(360, window.innerHeight - top - 8);
-    root.style.height = h + "px";
+    const h = Math.max(360, window.innerHeight - top - 8) + "px";
+    if (root.style.height !== h) root.style.height = h;
   }
   window.addEventListener("resize", fit);
+  // The banner and header above may change size after load (fonts, the banner's load event): follow them.
+  if (window.ResizeObserver) new ResizeObserver(fit).observe(document.body);
   setTimeout(fit, 0);
-  setTimeout(fit, 400);
 
   // --- messages ---------------------------------------------------------------------------------------------------
   function showLanding(show) {
@@ -155,14 +156,13 @@
       d.appendChild(el("summary", null, markers(g.markers) + " " + g.title + (g.section ? " › " + g.section : "")));
       const inner = el("div", "koubo-passage");
       const meta = el("p", "koubo-passage-meta");
-      meta.appendChild(document.createTextNode("資料：" + g.title + (g.section ? "／項目：" + g.section : "")));
-      const origin = [g.issuer, g.published].filter(Boolean).join("、");
-      if (origin) meta.appendChild(document.createTextNode("／" + origin));
+      const parts = [];
+      if (g.issuer) parts.push("発行：" + g.issuer + (g.published ? "（" + g.published + "）" : ""));
+      if (g.file) parts.push("ファイル：" + g.file);
+      meta.appendChild(document.createTextNode(parts.join("／")));
       if (g.url && safeUrl(g.url)) {
-        meta.appendChild(document.createTextNode("／"));
+        if (parts.length) meta.appendChild(document.createTextNode("／"));
         meta.appendChild(link(safeUrl(g.url), "公式ページ"));
-      } else if (g.file) {
-        meta.appendChild(document.createTextNode("／ファイル：" + g.file));
       }
       inner.appendChild(meta);
       g.passages.forEach((p) => {
