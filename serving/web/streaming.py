@@ -45,7 +45,7 @@ def sse_events(service: WebService, question: str, history: list[dict[str, str]]
                 data = event.answer.to_api()
                 yield sse("final", {"turn_id": turn_id, "conversation_id": conversation_id, **data,
                                     "view": render.answer_view(data, service.documents)})
-    except Exception as exc:  # noqa: BLE001 - the stream has started: report in-band, never a traceback
+    except Exception as exc:  # the stream has started: report in-band, never a traceback
         log.exception("streamed answer failed")
         yield sse("error", {"message": STREAM_ERROR_MESSAGE, "detail": f"internal error: {type(exc).__name__}"})
 

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 QUESTION = "大企業の補助率はいくらですか？"
 VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 900)}
 ENGLISH_NAMES = re.compile(r"^(Copy|Like|Dislike|Retry|Undo|Clear|Submit|Stop|Textbox|Select example|Warning|Info)",
-                           re.I)
+                           re.IGNORECASE)
 
 
 def _wait_for(predicate, timeout: float = 15.0, what: str = "condition"):  # type: ignore[no-untyped-def]
