@@ -100,8 +100,18 @@ def test_chat_keyboard_sources_copy_history_layout(web, browser, artifacts, size
         assert answer.bounding_box()["y"] < vh - 60
         page.screenshot(path=str(artifacts / f"chat-answer-{size}.png"))
 
-        # the toolbar belongs to the answer; every message and button has a Japanese name
+        # the toolbar belongs to the answer, its targets are finger-sized on a phone
         assert page.locator(".koubo-tool .koubo-toolbar").count() == 0
+        if size == "phone":
+            heights = page.locator(".koubo-toolbar button").evaluate_all(
+                "bs => bs.map(b => Math.min(b.getBoundingClientRect().height, b.getBoundingClientRect().width))")
+            assert min(heights) >= 40, heights
+        # keyboard only: Tab from the input reaches 送信; focus is visible (an outline)
+        box.focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "送信"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        # every message and button has a Japanese name
         assert page.get_by_role("article", name="回答").count() == 1
         assert page.get_by_role("article", name="あなたの質問").count() == 1
         names = page.locator(".koubo-chat button").evaluate_all(
