@@ -41,6 +41,7 @@ class DocumentMeta:
     published: str = ""
     programme: str = ""
     note: str = ""
+    url: str = ""  # the official page the file was published on, when known
 
 
 _FIELDS = [f.name for f in fields(DocumentMeta)]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import re
 import uuid
 from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,8 +25,14 @@ from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import EMPTY_QUESTION_MESSAGE, rate_limited_message, too_long_message
 from serving.web.service import WebService
+from serving.web.streaming import history_turn, sse_events
 
 log = logging.getLogger(__name__)
+
+# The web UI's history is keyed by a random id in this cookie (no login for applicants).
+SESSION_COOKIE = "koubo_sid"
+SESSION_MAX_AGE_S = 180 * 24 * 3600
+_SID = re.compile(r"[0-9a-f]{32}")
 
 try:
     from importlib.metadata import version as _pkg_version
@@ -162,6 +169,27 @@ async def require_staff(request: Request) -> str:
                    headers={"WWW-Authenticate": 'Basic realm="koubo staff", charset="UTF-8"'})
 
 
+def _checked_question(raw: str, limit: int) -> str:
+    question = raw.strip()
+    if not question:
+        raise ApiError(422, EMPTY_QUESTION_MESSAGE, "question is empty")
+    if len(question) > limit:
+        raise ApiError(413, too_long_message(len(question), limit),
+                       f"question has {len(question)} characters; the limit is {limit}")
+    return question
+
+
+def _session_id(request: Request) -> str:
+    """The browser's history key: the session cookie if well-formed, else a new random one."""
+    sid = request.cookies.get(SESSION_COOKIE, "")
+    return sid if _SID.fullmatch(sid) else uuid.uuid4().hex
+
+
+def _keep_session(response: Response, request: Request, sid: str) -> None:
+    if request.cookies.get(SESSION_COOKIE) != sid:
+        response.set_cookie(SESSION_COOKIE, sid, max_age=SESSION_MAX_AGE_S, httponly=True, samesite="lax")
+
+
 def _error(status: int, message: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"message": message, "detail": detail}, status_code=status, headers=headers)
 
@@ -219,13 +247,7 @@ def create_app(
     @app.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["applicant"],
               summary="Answer one question with citations")
     async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
-        question = body.question.strip()
-        if not question:
-            raise ApiError(422, EMPTY_QUESTION_MESSAGE, "question is empty")
-        limit = settings.max_question_chars
-        if len(question) > limit:
-            raise ApiError(413, too_long_message(len(question), limit),
-                           f"question has {len(question)} characters; the limit is {limit}")
+        question = _checked_question(body.question, settings.max_question_chars)
         _rate_limit(service, request)
         history = [h.model_dump() for h in body.history]
         turn_id, answer = await run_in_threadpool(
@@ -234,6 +256,43 @@ def create_app(
             channel="api", client=client_key(request),
         )
         return {"turn_id": turn_id, **answer.to_api()}
+
+    @app.post("/api/ask/stream", responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
+              tags=["applicant"], summary="Answer one question, streamed as Server-Sent Events",
+              response_class=StreamingResponse)
+    async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+        """Events, each `event: <type>` + `data: <JSON>`: `start` {turn_id, conversation_id}, `status` {text},
+        `tool_call` {name, args, result, ok, error, view}, `token` {text}, then `final` (the /api/ask JSON plus
+        `conversation_id` and `view`, the display data the web UI uses), or `error` {message, detail}.
+        Validation, rate limit and storage are those of /api/ask; the turn is filed under the browser session
+        cookie so the web UI can list it later."""
+        question = _checked_question(body.question, settings.max_question_chars)
+        _rate_limit(service, request)
+        sid = _session_id(request)
+        history = [h.model_dump() for h in body.history]
+        conversation_id = body.conversation_id or f"web-{uuid.uuid4().hex[:16]}"
+        events = sse_events(service, question, history, conversation_id=conversation_id,
+                            client=client_key(request), session_id=sid)
+        response = StreamingResponse(events, media_type="text/event-stream",
+                                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        _keep_session(response, request, sid)
+        return response
+
+    @app.get("/api/conversations", tags=["applicant"],
+             summary="This browser's recent conversations (by the session cookie), newest first")
+    async def conversations(request: Request, response: Response) -> list[dict[str, Any]]:
+        sid = _session_id(request)
+        _keep_session(response, request, sid)
+        return await run_in_threadpool(service.storage.conversations, sid)
+
+    @app.get("/api/conversations/{conversation_id}", responses=ERRORS, tags=["applicant"],
+             summary="The turns of one of this browser's conversations, with display data")
+    async def conversation(conversation_id: str, request: Request) -> dict[str, Any]:
+        sid = _session_id(request)
+        rows = await run_in_threadpool(service.storage.session_turns, sid, conversation_id[:100])
+        if not rows:
+            raise ApiError(404, "この会話は見つかりませんでした。", f"no conversation {conversation_id!r} in this session")
+        return {"conversation_id": conversation_id, "turns": [history_turn(r, service.documents) for r in rows]}
 
     @app.post("/api/feedback", responses=ERRORS, tags=["applicant"], summary="Like or dislike an answer")
     async def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:
@@ -305,9 +364,10 @@ def create_app(
     if mount_ui:
         import gradio as gr
 
-        from serving.web.app import CSS, HEAD, build_ui
+        from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 
         blocks = build_ui(service)
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=CSS, head=HEAD,
                                   theme=gr.themes.Soft())
+        app.add_middleware(HtmlLangMiddleware)
     return app

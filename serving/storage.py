@@ -71,6 +71,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX feedback_turn ON feedback(turn_id);
     CREATE INDEX drafts_updated ON drafts(updated_at);
     """,
+    # 3: the web UI's history: turns belong to a browser session (a random id in a cookie)
+    """
+    ALTER TABLE turns ADD COLUMN session_id TEXT;
+    CREATE INDEX turns_session ON turns(session_id, conversation_id, id);
+    """,
 ]
 
 TURN_STATUSES = ("pending", "done", "partial", "error", "interrupted")
@@ -152,11 +157,12 @@ class Storage:
         *,
         channel: str = "web",
         client: str | None = None,
+        session_id: str | None = None,
     ) -> int:
         cur = self._tx(
-            "INSERT INTO turns (conversation_id, channel, client, question, history_json, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (conversation_id, channel, client, question, _dumps(history or []), now_iso()),
+            "INSERT INTO turns (conversation_id, channel, client, question, history_json, created_at, session_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (conversation_id, channel, client, question, _dumps(history or []), now_iso(), session_id),
         )
         return int(cur.lastrowid or 0)
 
@@ -198,6 +204,28 @@ class Storage:
             rows = self._tx("SELECT * FROM turns ORDER BY id").fetchall()
         else:
             rows = self._tx("SELECT * FROM turns WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
+        return [_turn_dict(r) for r in rows]
+
+    # --- a browser session's history -----------------------------------------------------------------------------
+    def conversations(self, session_id: str, limit: int = 30) -> list[dict[str, Any]]:
+        """The session's conversations, most recently active first: id, title (first question), turns, updated."""
+        rows = self._tx(
+            "SELECT c.conversation_id, c.n, c.updated_at, t.question AS title FROM ("
+            " SELECT conversation_id, MIN(id) AS first_id, MAX(id) AS last_id, COUNT(*) AS n,"
+            " MAX(created_at) AS updated_at FROM turns WHERE session_id = ? GROUP BY conversation_id"
+            ") c JOIN turns t ON t.id = c.first_id ORDER BY c.last_id DESC LIMIT ?",
+            (session_id, limit),
+        ).fetchall()
+        return [{"conversation_id": r["conversation_id"], "title": r["title"], "turns": r["n"],
+                 "updated_at": r["updated_at"]} for r in rows]
+
+    def session_turns(self, session_id: str, conversation_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The last ``limit`` turns of one of the session's conversations, oldest first ([] if not the session's)."""
+        rows = self._tx(
+            "SELECT * FROM (SELECT * FROM turns WHERE session_id = ? AND conversation_id = ? ORDER BY id DESC"
+            " LIMIT ?) ORDER BY id",
+            (session_id, conversation_id, limit),
+        ).fetchall()
         return [_turn_dict(r) for r in rows]
 
     # --- feedback ------------------------------------------------------------------------------------------------

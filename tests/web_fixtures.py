@@ -12,6 +12,7 @@ from typing import Any, Self
 import httpx
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
+from pydantic import Field
 
 from assistant.testing import ScriptedChatModel
 from serving.auth import StaffAuth, hash_password
@@ -37,6 +38,25 @@ class SlowChatModel(ScriptedChatModel):
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         for chunk in super()._stream(*args, **kwargs):
             time.sleep(self.delay)
+            yield chunk
+
+
+class GatedChatModel(ScriptedChatModel):
+    """Streams every piece but the last at once, then waits for ``release`` (set by the test) to send the last.
+
+    A test can then check what a user sees mid-answer without timing anything.
+    """
+
+    release: Any = Field(default_factory=threading.Event)
+    timeout: float = 120.0
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        chunks = list(super()._stream(*args, **kwargs))
+        text_chunks = [i for i, c in enumerate(chunks) if c.message.content]
+        last = text_chunks[-1] if text_chunks else None
+        for i, chunk in enumerate(chunks):
+            if i == last:
+                self.release.wait(self.timeout)
             yield chunk
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -60,6 +61,17 @@ class WebService:
             log.info("staff login failed for %r from %s", name[:100], client)
         return name if ok else None
 
+    @functools.cached_property
+    def documents(self) -> dict[str, Any]:
+        """documents.json of the corpus folder ({id: DocumentMeta}): where each cited document came from."""
+        from corpus.catalog import CatalogError, load_catalog
+
+        try:
+            return dict(load_catalog(self.settings.corpus_dir))
+        except CatalogError as exc:
+            log.warning("sources will show no provenance: %s", exc)
+            return {}
+
     @property
     def offline(self) -> bool:
         return self.assistant.status()["backend"] == "offline"
@@ -72,13 +84,15 @@ class WebService:
         conversation_id: str,
         channel: str,
         client: str | None,
+        session_id: str | None = None,
     ) -> Iterator[tuple[int, StreamEvent]]:
         """Assistant.stream with the turn stored first, progress saved while streaming, result stored at the end.
 
         Yields (turn_id, event). If the consumer stops early (browser closed) or the engine raises, the turn
         keeps the text that arrived, marked partial.
         """
-        turn_id = self.storage.start_turn(conversation_id, question, history, channel=channel, client=client)
+        turn_id = self.storage.start_turn(conversation_id, question, history, channel=channel, client=client,
+                                          session_id=session_id)
         text = ""
         last_save = time.monotonic()
         finished = False

@@ -6,6 +6,7 @@ Login design: the tab has its own form; a successful login puts a signed session
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import tempfile
@@ -93,7 +94,7 @@ class StaffHandlers:
         if draft.notice:
             note += f"\n\n{draft.notice}"
         return (current, draft.subject, draft.salutation, draft.body, draft.signature,
-                render.draft_sources_markdown(draft.citations), note)
+                render.draft_sources_markdown(draft.citations, self.service.documents), note)
 
     def _draft_from_fields(self, current: dict[str, Any], inquiry: str, subject: str, salutation: str, body: str,
                            signature: str) -> Draft:
@@ -130,7 +131,7 @@ class StaffHandlers:
         current = {"id": row["id"], "inquiry": row["inquiry"], "backend": row["backend"], "citations": row["citations"]}
         note = f"下書き #{row['id']}（{STATUS_JA.get(row['status'], row['status'])}）を開きました。"
         return (current, row["inquiry"], row["subject"], row["salutation"], row["body"], row["signature"],
-                render.draft_sources_markdown(row["citations"]), note)
+                render.draft_sources_markdown(row["citations"], self.service.documents), note)
 
     def new_draft(self) -> tuple[Any, ...]:
         return {"id": None, "citations": []}, "", "", "", "", "", "", ""
@@ -140,10 +141,10 @@ class StaffHandlers:
         rows, choices = self._drafts_view()
         return rows, gr.update(choices=choices)
 
-    def _drafts_view(self) -> tuple[list[list[Any]], list[str]]:
+    def _drafts_view(self) -> tuple[str, list[str]]:
         rows = self.service.storage.list_drafts()
-        table = [[r["id"], r["subject"], STATUS_JA.get(r["status"], r["status"]), r["author"] or "",
-                  _local_time(r["updated_at"])] for r in rows]
+        table = drafts_table([[r["id"], r["subject"], STATUS_JA.get(r["status"], r["status"]), r["author"] or "",
+                               _local_time(r["updated_at"])] for r in rows])
         choices = [f"#{r['id']} {r['subject'] or '（件名なし）'}（{STATUS_JA.get(r['status'], r['status'])}）" for r in rows]
         return table, choices
 
@@ -166,6 +167,16 @@ class StaffHandlers:
         return gr.update(value=str(path), visible=True)
 
 
+def drafts_table(rows: list[list[Any]]) -> str:
+    """The past drafts as an escaped HTML table that scrolls inside its box (gr.Dataframe widened phone pages)."""
+    if not rows:
+        return '<p class="koubo-drafts-empty">保存した下書きはまだありません。</p>'
+    head = "".join(f"<th scope=\"col\">{html.escape(h)}</th>" for h in DRAFT_HEADERS)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return (f'<div class="koubo-drafts-scroll"><table class="koubo-drafts-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
 def _local_time(iso: str | None) -> str:
     if not iso:
         return ""
@@ -177,14 +188,15 @@ def _local_time(iso: str | None) -> str:
 
 def build_staff_tab(service: WebService) -> None:
     h = StaffHandlers(service)
+    if not service.auth.enabled:
+        # Set-up help goes to the operator's log (and the README), never to the public login page.
+        log.warning("no staff users configured: the staff desk refuses every login. Create one with "
+                    "`koubo web --add-staff NAME` and set KOUBO_STAFF_USERS to the JSON it prints.")
     token = gr.State(None)
     current = gr.State({"id": None, "citations": []})
 
     with gr.Column(visible=True, elem_id="koubo-login") as login_col:
         gr.Markdown("### スタッフ用ログイン\n問い合わせメールへの返信下書きを作成する、ヘルプデスク担当者向けの画面です。")
-        if not service.auth.enabled:
-            gr.Markdown("⚠ スタッフユーザーが設定されていません。管理者は `koubo web --add-staff 名前` で"
-                        "パスワードのハッシュを作成し、環境変数 `KOUBO_STAFF_USERS` に設定してください。")
         user = gr.Textbox(label="ユーザー名", elem_id="koubo-staff-user", max_length=100)
         password = gr.Textbox(label="パスワード", type="password", elem_id="koubo-staff-password", max_length=200)
         login_btn = gr.Button("ログイン", variant="primary", elem_id="koubo-login-btn")
@@ -209,19 +221,20 @@ def build_staff_tab(service: WebService) -> None:
         with gr.Row():
             save_btn = gr.Button("下書き保存", variant="primary", elem_id="koubo-save-draft")
             sent_btn = gr.Button("送信済みにする", elem_id="koubo-mark-sent")
+            copy_btn = gr.Button("コピー", size="sm", elem_id="koubo-copy-draft")
             txt_btn = gr.Button("テキスト (.txt)", size="sm", elem_id="koubo-dl-txt")
             eml_btn = gr.Button("メール (.eml)", size="sm", elem_id="koubo-dl-eml")
         save_msg = gr.Markdown(elem_id="koubo-save-msg")
         file_out = gr.File(label="ダウンロード", visible=False, interactive=False)
         with gr.Accordion("返信メール全文（コピー用）", open=False):
-            preview = gr.Textbox(show_label=False, lines=12, interactive=False, buttons=["copy"],
+            preview = gr.Textbox(label="返信メール全文", show_label=False, lines=12, interactive=False,
                                  elem_id="koubo-draft-preview")
         gr.Markdown("### 過去の下書き")
         with gr.Row():
             pick = gr.Dropdown(label="下書きを開く", choices=[], scale=4, elem_id="koubo-draft-pick")
             open_btn = gr.Button("開く", scale=1, min_width=80)
             refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
-        table = gr.Dataframe(headers=DRAFT_HEADERS, value=[], interactive=False, wrap=True, elem_id="koubo-drafts")
+        table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]
@@ -238,3 +251,8 @@ def build_staff_tab(service: WebService) -> None:
     eml_btn.click(lambda t, c, *f: h.download(t, c, "eml", *f), [token, current, *fields], file_out)
     for f in fields:
         f.change(h.preview, fields, preview, show_progress="hidden")
+    # The whole reply as plain text (件名, 宛名, 本文, 署名), copied in the browser: no server round trip.
+    copy_btn.click(h.preview, fields, preview, show_progress="hidden").then(
+        None, [preview, save_msg], [save_msg],
+        js="(text, msg) => { navigator.clipboard.writeText(text); return 'メール全文をコピーしました。'; }",
+    )
