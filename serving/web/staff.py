@@ -20,10 +20,15 @@ import gradio as gr
 from assistant.schema import Citation, Draft
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
-from serving.web.chat import _client as client_of
 from serving.web.service import WebService
 
 log = logging.getLogger(__name__)
+
+
+def client_of(request: gr.Request | None) -> str:
+    """The client address Gradio saw (behind the sample nginx: X-Forwarded-For, trusted via uvicorn)."""
+    client = getattr(request, "client", None) if request is not None else None
+    return getattr(client, "host", None) or "unknown"
 
 STATUS_JA = {"draft": "下書き", "sent": "送信済み"}
 DRAFT_HEADERS = ["ID", "件名", "状態", "作成者", "更新日時"]
