@@ -32,8 +32,8 @@ _RATIO_GRACE_BYTES = 100 * 2**10
 MAX_JUNK_SHARE = 0.01
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 # What Japanese documents are written with: ASCII, Latin-1, general punctuation to dingbats (①, →, ※),
-# CJK punctuation and kana, CJK ideographs, full/half-width forms.
-_TEXTLIKE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u2bff\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+# CJK punctuation, kana and enclosed/compatibility forms (㈱, ㎡), CJK ideographs, full/half-width forms.
+_TEXTLIKE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u2bff\u3000-\u33ff\u4e00-\u9fff\uff00-\uffef]")
 _MIN_TEXTLIKE_UTF16 = 0.9
 
 
@@ -96,7 +96,7 @@ def unify_newlines(text: str) -> str:
 
 
 def _too_large(path: Path, size: int | str, limit: int, what: str, setting: str) -> LoadError:
-    mb = f"{limit / 2**20:g}"
+    mb = f"{limit / 2**20:.3g}"
     return LoadError(
         path,
         "too_large",
@@ -152,9 +152,10 @@ def _check_archive(path: Path, data: bytes, max_unpacked: int) -> None:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip: the docx reader reports it as corrupt
-    total = 0
+    total = sum(info.file_size for info in members)
+    if total > max_unpacked:
+        raise _too_large(path, total, max_unpacked, "unpacked archive", "KOUBO_MAX_UNPACKED_MB")
     for info in members:
-        total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_GRACE_BYTES and ratio > MAX_INFLATE_RATIO:
             raise LoadError(
@@ -165,8 +166,6 @@ def _check_archive(path: Path, data: bytes, max_unpacked: int) -> None:
                 f"「{path.name}」は展開すると極端に大きくなる不審なファイルのため取り込みませんでした。"
                 "Word で開いて保存し直したものか、PDF に変換したものをお使いください。",
             )
-    if total > max_unpacked:
-        raise _too_large(path, total, max_unpacked, "unpacked archive", "KOUBO_MAX_UNPACKED_MB")
 
 
 def _check_text(path: Path, text: str) -> None:
@@ -232,24 +231,24 @@ def decode_bytes(data: bytes, path: Path | None = None) -> str:
 
 
 def _detect_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: NUL bytes on one parity (the high byte of ASCII characters) and a strict decode
-    that reads as text; None otherwise."""
+    """UTF-16 without BOM: the byte order whose strict decoding reads as text (and clearly better than the
+    other); None when neither does."""
     if len(data) % 2:
         return None
-    nul_even = data[0::2].count(0)
-    nul_odd = data[1::2].count(0)
-    if nul_odd >= 9 * nul_even:
-        codec = "utf-16-le"
-    elif nul_even >= 9 * nul_odd:
-        codec = "utf-16-be"
-    else:
+    scores: dict[str, float] = {}
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scores[codec] = len(_TEXTLIKE.findall(text)) / max(len(text), 1)
+    if not scores:
         return None
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
+    best = max(scores, key=scores.__getitem__)
+    others = [v for k, v in scores.items() if k != best]
+    if scores[best] < _MIN_TEXTLIKE_UTF16 or (others and others[0] >= scores[best]):
         return None
-    textlike = len(_TEXTLIKE.findall(text)) / max(len(text), 1)
-    return codec if textlike >= _MIN_TEXTLIKE_UTF16 else None
+    return best
 
 
 def _decodes(data: bytes, codec: str) -> bool:
