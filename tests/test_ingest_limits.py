@@ -144,3 +144,21 @@ def test_docx_over_the_unpacked_limit_is_refused_and_an_ordinary_one_is_read(tmp
     settings = _settings(tmp_path, max_unpacked_mb=0.001)
     report = ingest(settings, [folder])
     assert _kinds(report) == {"guide.docx": "too_large"} and set(report.documents) == {"memo"}
+
+
+def test_a_file_that_breaks_keeps_its_indexed_chunks_even_through_a_rebuild(tmp_path):
+    (tmp_path / "downloads").mkdir()
+    doc = _write(tmp_path / "downloads" / "faq.docx", _docx_bytes("説明会はオンラインで水曜日に開催します。参加登録は前日までにお願いします。"))
+    settings = _settings(tmp_path)
+    first = ingest(settings, [doc])
+    assert "faq" in first.documents
+    doc.write_bytes(b"PK\x03\x04 truncated while being copied")
+    for rebuild in (False, True):
+        report = ingest(settings, rebuild=rebuild)
+        assert _kinds(report) == {"faq.docx": "corrupt"}
+        assert report.total_chunks == first.total_chunks and report.deleted == 0
+        retriever = Retriever.from_settings(settings)
+        assert any("水曜日" in p.chunk.text for p in retriever.search("説明会の開催日", 3))
+        dense = retriever.search("説明会の開催日", 3, method="dense")  # its vectors came along too
+        assert dense[0].chunk.doc_id == "faq" and retriever.generation == report.generation
+        retriever.close()
