@@ -183,8 +183,8 @@ class Generations:
             for name in (base, base + "__sent"):
                 try:
                     self.client().delete_collection(name)
-                except Exception:  # noqa: BLE001 - already gone
-                    pass
+                except Exception as exc:  # noqa: BLE001 - already gone
+                    log.debug("collection %s not deleted: %s", name, exc)
             return
         folder = self.settings.index_dir
         if generation is None:

@@ -53,7 +53,7 @@ class IndexWatcher:
                 return
             try:
                 self.check(service)
-            except Exception:  # noqa: BLE001 - keep serving the current generation; try again later
+            except Exception:  # keep serving the current generation; try again later
                 log.exception("could not switch to the new index generation; still serving the old one")
             del service
 
