@@ -139,8 +139,9 @@ class Generations:
     def _collection_names(self) -> list[str]:
         return [c if isinstance(c, str) else c.name for c in self.client().list_collections()]
 
-    def next_name(self) -> str:
-        return name_of(max([number_of(n) for n in self.existing()] + [0]) + 1)
+    def next_name(self, above: int = 0) -> str:
+        """A name newer than every generation present and than ``above`` (names are never reused)."""
+        return name_of(max([number_of(n) for n in self.existing()] + [above, 0]) + 1)
 
     # --- writing (ingest only) ----------------------------------------------------------------------------
     def sources(self) -> dict[str, str] | None:

@@ -260,6 +260,7 @@ def _ingest(
     client = store.client if store is not None and settings.chroma_host else None
     gens = Generations(settings, client)
     current = gens.current()
+    highest = max([number_of(g) for g in gens.existing()] + [0])
     for g in gens.existing():
         if number_of(g) > number_of(current or ""):
             log.warning("removing index generation %s: an earlier ingest stopped before finishing it", g)
@@ -275,7 +276,7 @@ def _ingest(
             old_store, own_old = ChunkStore(old_settings, inner, client), True
     try:
         return _build(settings, gens, current, old_store, paths, rebuild, progress, inner, client,
-                      export_embedding_cache, report, t0)
+                      export_embedding_cache, report, t0, highest)
     finally:
         if own_old and old_store is not None:
             old_store.close()
@@ -294,6 +295,7 @@ def _build(
     export_embedding_cache: Path | None,
     report: IngestReport,
     t0: float,
+    highest: int,
 ) -> IngestReport:
     old_settings = pinned(settings, current)
     served = old_store is not None and old_store.count() > 0
@@ -379,7 +381,7 @@ def _build(
         return report
 
     # 3. build the new generation beside the served one.
-    new = gens.next_name()
+    new = gens.next_name(above=highest)  # never the name of an unfinished one removed above
     new_settings = pinned(settings, new)
     new_store = ChunkStore(new_settings, embedder, client)
     report.generation = new

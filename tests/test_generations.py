@@ -238,4 +238,4 @@ def test_unfinished_generation_is_never_served_and_is_removed(tmp_path):
     shutil.copytree(settings.index_dir / first.generation, junk)
     assert Retriever.from_settings(settings).generation == first.generation
     again = ingest(settings, rebuild=True)
-    assert not junk.exists() and again.generation == "gen-000002"
+    assert not junk.exists() and again.generation == "gen-000043"  # names are never reused
