@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded PersistentClient.")
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    index_generation: str | None = Field(
+        None, pattern=r"^gen-\d{6}$",
+        description="Serve this index generation; unset = the one the pointer names (docs/retrieval.md).",
+    )
+    index_reload_s: float = Field(
+        2.0, ge=0.0, le=3600.0, description="How often a running server checks for a new index generation; 0 = never."
+    )
+
+    # --- ingestion limits ----------------------------------------------------------------------------------
+    max_file_mb: float = Field(20.0, gt=0, le=10000, description="Larger source files are refused by ingest.")
+    max_unpacked_mb: float = Field(
+        100.0, gt=0, le=100000, description="A .docx whose members unpack to more than this is refused."
+    )
 
     # --- embeddings / reranking ---------------------------------------------------------------------------
     embedding_model: str = Field(
@@ -135,13 +148,25 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
-    @cached_property
-    def chroma_dir(self) -> Path:
-        return self.index_dir / "chroma"
+    @property
+    def generation_dir(self) -> Path:
+        """The folder of the pinned index generation; ``index_dir`` itself for an unpinned (pre-generation) index."""
+        return self.index_dir / self.index_generation if self.index_generation else self.index_dir
 
-    @cached_property
+    @property
+    def chroma_dir(self) -> Path:
+        return self.generation_dir / "chroma"
+
+    @property
     def bm25_path(self) -> Path:
-        return self.index_dir / "bm25.json"
+        return self.generation_dir / "bm25.json"
+
+    @property
+    def chroma_collection(self) -> str:
+        """The chunk collection: one per generation on a shared Chroma server (embedded: one folder each)."""
+        if self.index_generation and self.chroma_host:
+            return f"{self.collection}--{self.index_generation}"
+        return self.collection
 
     @cached_property
     def sqlite_path(self) -> Path:

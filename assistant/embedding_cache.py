@@ -66,6 +66,15 @@ class CachedPassageEmbedder:
         except (OSError, ValueError, KeyError) as exc:
             log.warning("embedding cache %s unreadable (%s): ignored", path, exc)
 
+    def missing(self, texts: list[str]) -> set[str]:
+        """The texts of ``texts`` that have no cached vector."""
+        return {t for t in texts if _key(t) not in self._vectors}
+
+    def add(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Remember vectors computed elsewhere (e.g. read back from the index being replaced)."""
+        for t, v in zip(texts, vectors, strict=True):
+            self._vectors.setdefault(_key(t), np.asarray(v, dtype=np.float32))
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
 

@@ -100,6 +100,11 @@ class Assistant:
         ensure_index(settings)
         return cls(settings, Retriever.from_settings(settings), backend=backend, chat_model=chat_model)
 
+    def with_retriever(self, retriever: Retriever) -> "Assistant":
+        """The same assistant (settings, backend, chat model, health checker) over another index."""
+        return Assistant(self.settings, retriever, backend=self.backend,
+                         chat_model=self._chat_model if self._injected_model else None, health=self.health)
+
     # --- public API --------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None) -> Answer:
         final: Answer | None = None
@@ -183,7 +188,8 @@ class Assistant:
                     "detail": h.detail if h else "KOUBO_LLM_BASE_URL is not set",
                     "base_url": self.settings.llm_base_url, "model": self.settings.llm_model},
             "backend": "llm" if self._want_llm() else "offline",
-            "index": {"chunks": len(self.retriever), "embedder": self.retriever.store.embedder.name},
+            "index": {"chunks": len(self.retriever), "embedder": self.retriever.store.embedder.name,
+                      "generation": getattr(self.retriever, "generation", None)},
         }
 
     # --- internals -----------------------------------------------------------------------------------------

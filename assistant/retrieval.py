@@ -14,6 +14,7 @@ import numpy as np
 from assistant.bm25 import BM25Index
 from assistant.config import ConfigError, Settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.generations import resolve
 from assistant.japanese import JapaneseTokenizer, default_tokenizer
 from assistant.lexicon import expansion_terms, programmes_named, strip_programme_names
 from assistant.schema import Chunk, Passage
@@ -86,12 +87,18 @@ class Retriever:
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> "Retriever":
-        store = store or ChunkStore(settings)
+        missing = IndexMissingError(
+            f"no index in {settings.index_dir if not settings.chroma_host else settings.chroma_host}: "
+            "run `koubo ingest` first"
+        )
+        if store is None:
+            settings = resolve(settings)
+            if not settings.chroma_host and not settings.chroma_dir.is_dir():
+                raise missing  # checked first: opening Chroma would create an empty index folder
+            store = ChunkStore(settings)
+        settings = store.settings  # pinned to the generation the store opened
         if store.count() == 0:
-            raise IndexMissingError(
-                f"no index in {settings.chroma_dir if not settings.chroma_host else settings.chroma_host}: "
-                "run `koubo ingest` first"
-            )
+            raise missing
         tokenizer = default_tokenizer()
         bm25 = None
         if settings.bm25_path.exists():
@@ -113,6 +120,15 @@ class Retriever:
 
     def __len__(self) -> int:
         return len(self.bm25)
+
+    @property
+    def generation(self) -> str | None:
+        """The index generation served (None: an index from before generations)."""
+        return self.store.generation
+
+    def close(self) -> None:
+        """Release the index files; call when no request uses this retriever any more."""
+        self.store.close()
 
     def _programme_focus(
         self, candidates: list[tuple[str, float]], named: list[frozenset[str]]

@@ -66,7 +66,7 @@ class SentenceIndex:
             store.embedder.name, store.settings.embedding_threads, store.settings.embedding_device, store.embedder
         )
         self.collection = store.client.get_or_create_collection(
-            name=store.settings.collection + SUFFIX,
+            name=store.settings.chroma_collection + SUFFIX,
             embedding_function=ef,
             metadata={"hnsw:space": "cosine", "embedder": store.embedder.name, "dim": store.embedder.dim},
         )

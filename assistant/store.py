@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.config import ConfigError, Settings
 from assistant.embeddings import Embedder, get_embedder
+from assistant.generations import resolve
 from assistant.schema import Chunk
 
 log = logging.getLogger(__name__)
@@ -128,13 +129,18 @@ class ChunkStore:
     """One Chroma collection of chunks. Vectors are computed by our embedder and passed in explicitly."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, client: Any = None) -> None:
+        self._owns_client = client is None
+        if client is None and settings.chroma_host:
+            client = make_client(settings)
+        # Unpinned settings open the generation the pointer names now, and stay on it.
+        settings = resolve(settings, client)
         self.settings = settings
         self.embedder = embedder or get_embedder(settings)
         self.client = client or make_client(settings)
         ef_cls = _embedding_function_class()
         ef = ef_cls(self.embedder.name, settings.embedding_threads, settings.embedding_device, self.embedder)
         self.collection = self.client.get_or_create_collection(
-            name=settings.collection,
+            name=settings.chroma_collection,
             embedding_function=ef,
             metadata={"hnsw:space": "cosine", "embedder": self.embedder.name, "dim": self.embedder.dim},
         )
@@ -146,6 +152,17 @@ class ChunkStore:
                 f"KOUBO_EMBEDDING_MODEL is {self.embedder.name!r}: run `koubo ingest --rebuild` "
                 "or set KOUBO_EMBEDDING_MODEL back"
             )
+
+    @property
+    def generation(self) -> str | None:
+        """The index generation this store reads (None: an index from before generations)."""
+        return self.settings.index_generation
+
+    def close(self) -> None:
+        """Release the Chroma client (an embedded one keeps the generation's files open until then)."""
+        close = getattr(self.client, "close", None)
+        if self._owns_client and close is not None:
+            close()
 
     def count(self, max_age: float = 0.0) -> int:
         """Number of chunks. ``max_age`` > 0 accepts a figure read that many seconds ago or less: Chroma's

@@ -1,23 +1,31 @@
-"""Ingestion: load → normalise → split → embed → index (Chroma + BM25), idempotent and all-or-nothing per run.
+"""Ingestion: load → normalise → split → embed → index (Chroma + BM25), idempotent, into a new generation.
 
-The managed set of sources is the corpus folder plus every file or folder ever ingested (remembered in
-``<index>/sources.json``). Each run re-reads the whole set:
+The managed set of sources is the corpus folder plus every file ever ingested (recorded with the index, in
+``<generation>/sources.json``, or with the pointer on a Chroma server). Each run re-reads the whole set, also
+with ``--rebuild``:
 - unchanged chunks (same stable id) are kept, changed ones replaced, chunks of removed documents deleted;
-- a file that fails to load keeps its previously indexed chunks (nothing is lost) and is reported;
-- every file is loaded, split and embedded *before* the index is touched, so a failure half-way leaves the
-  previous index as it was. Chroma is written first and BM25 last; if a run is killed between the two, the
-  retriever notices the mismatch on open and rebuilds BM25 from Chroma.
+  a recorded file that is no longer found is reported (``IngestReport.missing``);
+- a file that fails to load keeps its previously indexed chunks (nothing is lost) and is reported; a file
+  refused by policy (a symbolic link out of its folder, over the size limits, binary or undecodable) is
+  reported and its old chunks go;
+- a run that changes anything builds a complete new index generation beside the served one (unchanged
+  passages take their vectors from the embedding cache or the served index, never re-embedded) and only
+  then switches the pointer to it in one atomic step (assistant/generations.py). ``kill -9`` at any moment
+  leaves the served generation as it was; the next run removes the unfinished one. A run that changes
+  nothing leaves the served generation in place. One ingest at a time (a lock file in the index folder).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +34,11 @@ import numpy as np
 from assistant.bm25 import BM25Index
 from assistant.config import Settings
 from assistant.embedding_cache import CachedPassageEmbedder, cache_file
+from assistant.embeddings import get_embedder
+from assistant.generations import Generations, number_of, pinned
 from assistant.japanese import default_tokenizer
 from assistant.schema import Chunk
-from assistant.sentence_index import SentenceBatch, SentenceIndex
+from assistant.sentence_index import SentenceIndex, sentence_units
 from assistant.store import ChunkStore
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
@@ -37,23 +47,31 @@ from corpus.splitter import split_document
 log = logging.getLogger(__name__)
 
 
+#: Refusals that mean "this file must not be in the index": its previously indexed chunks are removed too.
+#: Other load failures (unreadable, corrupt …) may be passing troubles and keep the document's old chunks.
+POLICY_REFUSALS = {"symlink", "too_large", "binary", "encoding"}
+
+
 @dataclass
 class FileError:
     path: str
     message_ja: str
     cause: str
+    kind: str = ""
 
 
 @dataclass
 class IngestReport:
     documents: dict[str, str] = field(default_factory=dict)  # doc id → file
     errors: list[FileError] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # recorded sources no longer found (their chunks went)
     added: int = 0
     kept: int = 0
     deleted: int = 0
     total_chunks: int = 0
     embedded: int = 0  # passages (chunks and sentences) embedded in this run
     embedding_cache_hits: int = 0  # passages whose vectors came from the embedding cache
+    generation: str | None = None  # the generation served after this run
     seconds: float = 0.0
 
     def summary_ja(self) -> str:
@@ -62,18 +80,68 @@ class IngestReport:
             f"（追加 {self.added}、変更なし {self.kept}、削除 {self.deleted}）、{self.seconds:.1f} 秒"
             f"（埋め込み計算 {self.embedded} 件、キャッシュ利用 {self.embedding_cache_hits} 件）。"
         ]
+        if self.generation:
+            lines.append(f"  索引の世代: {self.generation}")
         for e in self.errors:
             lines.append(f"  ⚠ {e.path}: {e.message_ja}")
+        for path in self.missing:
+            lines.append(f"  ⚠ {path}: 以前に取り込んだファイルが見つからないため、索引から外しました。"
+                         "残す場合は、ファイルを元の場所に戻して再度取り込んでください。")
         return "\n".join(lines)
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+# --- which files -----------------------------------------------------------------------------------------------
+def _symlink_error(path: Path, why: str) -> FileError:
+    return FileError(
+        str(path),
+        f"「{path.name}」はシンボリックリンクのため取り込みませんでした（指定されたフォルダの外を指しています）。"
+        "取り込む場合は、実体のファイルを直接指定してください。",
+        f"symbolic link {why}: skipped",
+        "symlink",
+    )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(root)
+
+
+def _walk(root: Path, skipped: list[FileError]) -> list[Path]:
+    """Supported files under ``root``; symbolic links that lead out of it are not followed (and reported)."""
+    real_root = Path(os.path.realpath(root))
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):  # does not descend into linked folders
+        for name in dirnames:
+            p = Path(dirpath, name)
+            if p.is_symlink() and not _inside(p, real_root):
+                skipped.append(_symlink_error(p, f"to a folder outside {root}"))
+        for name in filenames:
+            p = Path(dirpath, name)
+            if p.suffix.lower() not in SUPPORTED:
+                continue
+            if p.is_symlink():
+                if not _inside(p, real_root):
+                    skipped.append(_symlink_error(p, f"to {os.path.realpath(p)}, outside {root}"))
+                    continue
+                if not p.is_file():
+                    continue  # dangling
+            found.append(p)
+    return sorted(found)
+
+
+def _expand(roots: Iterable[Path], registered: Iterable[Path], given: Iterable[Path],
+            skipped: list[FileError]) -> list[Path]:
+    """Files to read: folders walked, recorded files (never through a link), files named on the command line."""
     files: list[Path] = []
-    for p in paths:
+    for p in roots:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            files.extend(_walk(p, skipped))
+    for p in registered:
+        if p.is_symlink():  # recorded as a real file: a link put in its place is not followed
+            skipped.append(_symlink_error(p, "replacing a recorded source file"))
         else:
             files.append(p)
+    for p in given:
+        files.extend(_walk(p, skipped) if p.is_dir() else [p])  # a file named explicitly is read as given
     seen: set[Path] = set()
     out = []
     for f in files:
@@ -91,12 +159,17 @@ def _catalog_for(path: Path, cache: dict[Path, dict[str, DocumentMeta]]) -> dict
     return cache[folder]
 
 
+# --- the record of sources -------------------------------------------------------------------------------------
 def _sources_path(settings: Settings) -> Path:
-    return settings.index_dir / "sources.json"
+    return settings.generation_dir / "sources.json"
 
 
-def _read_sources(settings: Settings) -> dict[str, str]:
-    """doc id → source file of the last successful run."""
+def _read_sources(settings: Settings, gens: Generations) -> dict[str, str]:
+    """doc id → source file recorded with the generation ``settings`` is pinned to."""
+    if gens.remote and settings.index_generation:
+        remote = gens.sources()
+        if remote is not None:
+            return remote
     p = _sources_path(settings)
     if not p.exists():
         return {}
@@ -110,9 +183,13 @@ def _read_sources(settings: Settings) -> dict[str, str]:
 def _write_json_atomic(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _progress(iterable, total: int, desc: str, enabled: bool):  # type: ignore[no-untyped-def]
@@ -123,6 +200,33 @@ def _progress(iterable, total: int, desc: str, enabled: bool):  # type: ignore[n
     return tqdm(iterable, total=total, desc=desc, unit="batch", file=sys.stderr, leave=False)
 
 
+def _checkpoint(stage: str) -> None:
+    """Mark a stage. Test hook: with KOUBO_INGEST_PAUSE_AT=<stage> the process announces it on stderr and
+    waits there, so that tests can ``kill -9`` it at a known point (tests/test_generations.py)."""
+    log.info("ingest stage: %s", stage)
+    if os.environ.get("KOUBO_INGEST_PAUSE_AT") == stage:
+        print(f"ingest paused at {stage}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(60)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """One ingest per index at a time (the kernel drops the lock when its holder dies, even by kill -9)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another ingest is writing %s; waiting for it to finish", lock_path.parent)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- ingest ----------------------------------------------------------------------------------------------------
 def ingest(
     settings: Settings,
     paths: Iterable[Path] | None = None,
@@ -132,108 +236,166 @@ def ingest(
     store: ChunkStore | None = None,
     export_embedding_cache: Path | None = None,
 ) -> IngestReport:
-    t0 = time.perf_counter()
-    paths = [Path(p) for p in paths or []]
-    report = IngestReport()
-    store = store or ChunkStore(settings)
-    sentences = SentenceIndex(store) if settings.dense_sentences else None
-    if rebuild:
-        store.delete(list(store.existing()))
-        if sentences is not None:
-            sentences.delete_all()
-        for p in (settings.bm25_path, settings.bm25_path.with_suffix(".npz"), _sources_path(settings)):
-            p.unlink(missing_ok=True)
+    """Index the corpus folder, the recorded sources and ``paths``; see the module docstring.
 
-    previous = _read_sources(settings)
+    ``store`` lends its embedder (and, on a Chroma server, its client); writes always go to a new generation.
+    ``rebuild`` ignores what the served index holds except its record of sources and the vectors it can lend.
+    """
+    settings = pinned(settings, None)
+    with _exclusive(settings.index_dir / ".ingest.lock"):
+        return _ingest(settings, [Path(p) for p in paths or []], rebuild, progress, store, export_embedding_cache)
+
+
+def _ingest(
+    settings: Settings,
+    paths: list[Path],
+    rebuild: bool,
+    progress: bool,
+    store: ChunkStore | None,
+    export_embedding_cache: Path | None,
+) -> IngestReport:
+    t0 = time.perf_counter()
+    report = IngestReport()
+    inner = store.embedder if store is not None else get_embedder(settings)
+    client = store.client if store is not None and settings.chroma_host else None
+    gens = Generations(settings, client)
+    current = gens.current()
+    highest = max([number_of(g) for g in gens.existing()] + [0])
+    for g in gens.existing():
+        if number_of(g) > number_of(current or ""):
+            log.warning("removing index generation %s: an earlier ingest stopped before finishing it", g)
+            gens.remove(g)
+
+    old_settings = pinned(settings, current)
+    old_store: ChunkStore | None = None
+    own_old = False
+    if current is not None or gens.legacy_exists():
+        if store is not None and store.generation == current:
+            old_store = store
+        else:
+            old_store, own_old = ChunkStore(old_settings, inner, client), True
+    try:
+        return _build(settings, gens, current, old_store, paths, rebuild, progress, inner, client,
+                      export_embedding_cache, report, t0, highest)
+    finally:
+        if own_old and old_store is not None:
+            old_store.close()
+
+
+def _build(
+    settings: Settings,
+    gens: Generations,
+    current: str | None,
+    old_store: ChunkStore | None,
+    paths: list[Path],
+    rebuild: bool,
+    progress: bool,
+    inner,  # type: ignore[no-untyped-def]
+    client,  # type: ignore[no-untyped-def]
+    export_embedding_cache: Path | None,
+    report: IngestReport,
+    t0: float,
+    highest: int,
+) -> IngestReport:
+    old_settings = pinned(settings, current)
+    served = old_store is not None and old_store.count() > 0
+    previous = _read_sources(old_settings, gens) if old_store is not None else {}
     registered = [Path(p) for p in previous.values()]
-    # Registered sources that vanished are dropped (their chunks get deleted); explicit paths that do not
-    # exist are kept so that the loader reports them.
-    files = _expand([settings.corpus_dir, *(p for p in registered if p.exists()), *paths])
+    for p in registered:
+        if not p.exists() and not p.is_symlink():
+            report.missing.append(str(p))
+            log.warning("recorded source %s no longer exists: its chunks are removed", p)
+    files = _expand([settings.corpus_dir], [p for p in registered if str(p) not in report.missing], paths,
+                    report.errors)
 
     # 1. load and split everything, touching nothing.
+    limits = {"max_bytes": int(settings.max_file_mb * 2**20),
+              "max_unpacked_bytes": int(settings.max_unpacked_mb * 2**20)}
     catalogs: dict[Path, dict[str, DocumentMeta]] = {}
     desired: dict[str, list[Chunk]] = {}
+    sources: dict[str, str] = {}
     failed_docs: set[str] = set()
-    path_of_doc = {v: k for k, v in previous.items()}
+    doc_of_path = {os.path.abspath(v): k for k, v in previous.items()}
+    for e in report.errors:  # symbolic links skipped while listing
+        log.warning("skipping %s: %s", e.path, e.cause)
     for f in files:
         try:
-            text = load_text(f)
+            text = load_text(f, **limits)
             meta = meta_for_file(f, _catalog_for(f, catalogs), text)
         except (LoadError, CatalogError) as exc:
+            kind = getattr(exc, "kind", "catalog")
             log.warning("skipping %s: %s", f, exc)
-            report.errors.append(FileError(str(f), exc.message_ja, str(exc)))
-            if str(f) in path_of_doc:
-                failed_docs.add(path_of_doc[str(f)])
+            report.errors.append(FileError(str(f), exc.message_ja, str(exc), kind))
+            doc = doc_of_path.get(os.path.abspath(f)) or doc_of_path.get(str(f.resolve()))
+            if doc and kind not in POLICY_REFUSALS:
+                failed_docs.add(doc)
             continue
         if meta.id in desired:
             msg = f"文書ID「{meta.id}」が {report.documents[meta.id]} と重複しています。ファイル名か documents.json の id を変えてください。"
-            report.errors.append(FileError(str(f), msg, f"duplicate document id {meta.id}"))
+            report.errors.append(FileError(str(f), msg, f"duplicate document id {meta.id}", "duplicate"))
             continue
         chunks = split_document(meta.id, meta.title, text, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
-            report.errors.append(FileError(str(f), "本文が見つからなかったため取り込みませんでした。", "no chunks"))
+            report.errors.append(FileError(str(f), "本文が見つからなかったため取り込みませんでした。", "no chunks", "empty"))
             continue
         desired[meta.id] = chunks
         report.documents[meta.id] = str(f)
-
-    # 2. diff against the index.
-    existing = store.existing()
-    wanted: dict[str, Chunk] = {c.id: c for chunks in desired.values() for c in chunks}
-    keep_docs = failed_docs  # documents whose file failed this time keep their chunks
-    to_delete = [
-        cid for cid, meta in existing.items()
-        if cid not in wanted and meta.get("doc_id") not in keep_docs
-    ]
-    new_chunks = [c for cid, c in wanted.items() if cid not in existing]
-    changed_meta = [
-        c for cid, c in wanted.items()
-        if cid in existing and {k: existing[cid].get(k) for k in c.metadata()} != c.metadata()
-    ]
-
-    # 3. embed the new chunks (the slow part) before writing anything; unchanged texts come from the cache.
-    original_embedder = store.embedder
-    embedder = CachedPassageEmbedder(original_embedder, [cache_file(settings.corpus_dir, original_embedder.name),
-                                                         cache_file(settings.index_dir, original_embedder.name)])
-    store.embedder = embedder  # the sentence index embeds through the store too
-    try:
-        vectors, sentence_batch, new_tokens = _embed(
-            settings, sentences, embedder, new_chunks, wanted, existing, progress)
-    finally:
-        store.embedder = original_embedder
-    report.embedded, report.embedding_cache_hits = embedder.misses, embedder.hits
-    tokenizer = default_tokenizer()
-
-    # 4. write: Chroma, then BM25, then the sources manifest.
-    if new_chunks:
-        store.upsert(new_chunks, vectors)
-    if changed_meta:
-        store.update_metadata(changed_meta)
-    if to_delete:
-        store.delete(to_delete)
-        if sentences is not None:
-            sentences.delete(to_delete)
-    if sentence_batch is not None and sentence_batch.ids:
-        sentences.write(sentence_batch)
-    kept_ids = [cid for cid in existing if cid not in set(to_delete)]
-    old_bm25 = None
-    if settings.bm25_path.exists() and not rebuild:
-        try:
-            old_bm25 = BM25Index.load(settings.bm25_path)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("old BM25 index unreadable (%s); rebuilding", exc)
-    if old_bm25 is not None and all(cid in old_bm25._row for cid in kept_ids):
-        bm25 = old_bm25.updated(kept_ids, new_tokens)
-    else:
-        all_chunks = [c for c in store.all_chunks()]
-        bm25 = BM25Index.build(
-            [(c.id, tokenizer.tokenize(c.index_text())) for c in all_chunks], settings.bm25_k1, settings.bm25_b
-        )
-    bm25.save(settings.bm25_path)
-    sources = {doc: path for doc, path in report.documents.items()}
+        sources[meta.id] = str(f.resolve())
     for doc in failed_docs:
         if doc in previous:
             sources[doc] = previous[doc]
-    _write_json_atomic(_sources_path(settings), {"documents": sources})
+    _checkpoint("loaded")
+
+    # 2. diff against the served index; chunks of documents whose file failed this time are carried over.
+    embedder = CachedPassageEmbedder(inner, [cache_file(settings.corpus_dir, inner.name),
+                                             cache_file(settings.index_dir, inner.name)])
+    existing = old_store.existing() if served and old_store is not None else {}
+    wanted: dict[str, Chunk] = {c.id: c for chunks in desired.values() for c in chunks}
+    if failed_docs and served and old_store is not None:
+        for c in _lend_vectors(old_store, embedder, {"doc_id": {"$in": sorted(failed_docs)}}):
+            wanted.setdefault(c.id, c)
+    new_chunks = [c for cid, c in wanted.items() if cid not in existing]
+    deleted = [cid for cid in existing if cid not in wanted]
+    kept_ids = [cid for cid in wanted if cid in existing]
+    changed_meta = any(
+        {k: existing[cid].get(k) for k in c.metadata()} != c.metadata()
+        for cid, c in wanted.items() if cid in existing
+    )
+    backfill = False
+    if served and settings.dense_sentences and old_store is not None:
+        have = SentenceIndex(old_store).chunk_ids()
+        backfill = any(cid not in have for cid in kept_ids)
+    report.added, report.deleted, report.kept = len(new_chunks), len(deleted), len(kept_ids)
+
+    if served and old_store is not None and not (rebuild or new_chunks or deleted or changed_meta or backfill):
+        # Nothing to change: the served generation stays; only its record of sources may need an update.
+        if sources != previous:
+            if gens.remote and current:
+                gens.publish(current, sources)
+            else:
+                _write_json_atomic(_sources_path(old_settings), {"documents": sources})
+        report.total_chunks = old_store.count()
+        report.generation = current
+        report.seconds = time.perf_counter() - t0
+        log.info("ingest: nothing changed; %s stays", current or "the index")
+        return report
+
+    # 3. build the new generation beside the served one.
+    new = gens.next_name(above=highest)  # never the name of an unfinished one removed above
+    new_settings = pinned(settings, new)
+    new_store = ChunkStore(new_settings, embedder, client)
+    report.generation = new
+    _checkpoint("created")
+    try:
+        _fill(settings, new_settings, new_store, embedder, old_store if served else None, old_settings,
+              list(wanted.values()), new_chunks, kept_ids, rebuild, progress, sources)
+        report.total_chunks = new_store.count()
+    except BaseException:
+        new_store.close()
+        gens.remove(new)
+        raise
+    new_store.close()
+    report.embedded, report.embedding_cache_hits = embedder.misses, embedder.hits
     try:
         embedder.save(cache_file(settings.index_dir, embedder.name))
     except OSError as exc:  # a cache is an optimisation: never fail an ingest over it
@@ -241,51 +403,105 @@ def ingest(
     if export_embedding_cache is not None:
         n = embedder.save(export_embedding_cache, used_only=True)
         log.info("wrote %d passage vectors to %s", n, export_embedding_cache)
+    _checkpoint("written")
 
-    report.added = len(new_chunks)
-    report.deleted = len(to_delete)
-    report.kept = len(kept_ids)
-    report.total_chunks = store.count()
+    # 4. switch: one atomic step; then the generations before the previous one go.
+    gens.publish(new, sources)
+    _checkpoint("published")
+    removed = gens.prune({new, current} if served else {new})
+    if removed:
+        log.info("removed old index generations: %s", ", ".join(removed))
     report.seconds = time.perf_counter() - t0
     log.info("ingest: %s", report)
     return report
 
 
-def _embed(
+def _fill(
     settings: Settings,
-    sentences: SentenceIndex | None,
+    new_settings: Settings,
+    store: ChunkStore,
     embedder: CachedPassageEmbedder,
+    old_store: ChunkStore | None,
+    old_settings: Settings,
+    chunks: list[Chunk],
     new_chunks: list[Chunk],
-    wanted: dict[str, Chunk],
-    existing: dict[str, dict],
+    kept_ids: list[str],
+    rebuild: bool,
     progress: bool,
-) -> tuple[np.ndarray, SentenceBatch | None, list[tuple[str, list[str]]]]:
-    """Vectors of the new chunks, the sentence batch to write, and the BM25 tokens of the new chunks."""
-    batch = settings.embedding_batch_size
-    vectors = np.zeros((len(new_chunks), embedder.dim), dtype=np.float32)
-    starts = range(0, len(new_chunks), batch)
-    for i in _progress(starts, len(starts), "embedding", progress):
-        vectors[i : i + batch] = embedder.embed_passages([c.text for c in new_chunks[i : i + batch]])
-    sentence_batch = None
-    if sentences is not None:
-        # New chunks, plus kept chunks that lack sentence vectors (an index built before they existed).
-        have = sentences.chunk_ids()
-        backfill = [c for cid, c in wanted.items() if cid in existing and cid not in have]
-        sentence_batch = sentences.embed(new_chunks + backfill, batch)
-    tokenizer = default_tokenizer()
-    new_tokens = [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks]
+    sources: dict[str, str],
+) -> None:
+    """Write every chunk, its sentence vectors, the BM25 index and the record of sources into ``store``."""
+    units = [u for c in chunks for u in sentence_units(c)] if settings.dense_sentences else []
+    if old_store is not None and embedder.missing([c.text for c in chunks] + units):
+        # The caches lack some unchanged passages (deleted cache file): read their vectors from the served
+        # index rather than embedding them again.
+        _lend_vectors(old_store, embedder, None)
 
-    return vectors, sentence_batch, new_tokens
+    batch = settings.embedding_batch_size
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    starts = range(0, len(chunks), batch)
+    for i in _progress(starts, len(starts), "embedding", progress):
+        vectors[i : i + batch] = embedder.embed_passages([c.text for c in chunks[i : i + batch]])
+    store.upsert(chunks, vectors)
+    _checkpoint("chunks-written")
+    if settings.dense_sentences:
+        sentences = SentenceIndex(store)
+        sentences.write(sentences.embed(chunks, batch))
+    _checkpoint("sentences-written")
+
+    tokenizer = default_tokenizer()
+    old_bm25 = None
+    if old_store is not None and not rebuild and old_settings.bm25_path.exists():
+        try:
+            old_bm25 = BM25Index.load(old_settings.bm25_path)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("old BM25 index unreadable (%s); rebuilding", exc)
+    if old_bm25 is not None and all(cid in old_bm25._row for cid in kept_ids):
+        bm25 = old_bm25.updated(kept_ids, [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks])
+    else:
+        bm25 = BM25Index.build([(c.id, tokenizer.tokenize(c.index_text())) for c in chunks],
+                               settings.bm25_k1, settings.bm25_b)
+    bm25.save(new_settings.bm25_path)
+    _write_json_atomic(_sources_path(new_settings), {"documents": sources})
+
+
+def _lend_vectors(old_store: ChunkStore, embedder: CachedPassageEmbedder, where: dict | None) -> list[Chunk]:
+    """Put the stored vectors of the served index's chunks (those matching ``where``; all when None) and of
+    their sentences into ``embedder``'s cache; returns those chunks."""
+    out: list[Chunk] = []
+    collections = [(old_store.collection, True)]
+    if old_store.settings.dense_sentences:
+        collections.append((SentenceIndex(old_store).collection, False))
+    for collection, are_chunks in collections:
+        total = collection.count()
+        for offset in range(0, total, 1000):
+            got = collection.get(where=where, include=["documents", "metadatas", "embeddings"],
+                                 limit=1000, offset=offset)
+            docs = [d or "" for d in got["documents"] or []]
+            if got["embeddings"] is not None and len(docs):
+                embedder.add(docs, np.asarray(got["embeddings"], dtype=np.float32))
+            if are_chunks:
+                out.extend(Chunk.from_store(cid, doc, dict(meta or {}))
+                           for cid, doc, meta in zip(got["ids"], docs, got["metadatas"] or []))
+            if len(got["ids"]) < 1000:
+                break
+    return out
 
 
 def ensure_index(settings: Settings, progress: bool = False) -> IngestReport | None:
     """Build the index from the corpus folder when it is missing or empty, or add the sentence vectors an
     index built before them lacks; None when the index is already complete."""
-    store = ChunkStore(settings)
-    if store.count() > 0:
-        if not settings.dense_sentences or SentenceIndex(store).count() > 0:
-            return None
-        log.info("index in %s has no sentence vectors: adding them", settings.index_dir)
-        return ingest(settings, progress=progress, store=store)
+    settings = pinned(settings, None)
+    gens = Generations(settings)
+    if gens.current() is not None or gens.legacy_exists():
+        store = ChunkStore(settings)
+        try:
+            if store.count() > 0:
+                if not settings.dense_sentences or SentenceIndex(store).count() > 0:
+                    return None
+                log.info("index in %s has no sentence vectors: adding them", settings.index_dir)
+                return ingest(settings, progress=progress)
+        finally:
+            store.close()
     log.info("no index yet in %s: ingesting %s", settings.index_dir, settings.corpus_dir)
-    return ingest(settings, progress=progress, store=store)
+    return ingest(settings, progress=progress)

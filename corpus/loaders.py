@@ -8,8 +8,10 @@ splitter understands.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,21 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".pdf", ".html", ".htm", ".docx"}
 _SUPPORTED_LIST = "、".join(sorted(SUPPORTED))
+
+#: Defaults of KOUBO_MAX_FILE_MB and KOUBO_MAX_UNPACKED_MB (ingest passes the settings).
+MAX_BYTES = 20 * 2**20
+MAX_UNPACKED_BYTES = 100 * 2**20
+#: A zip member inflating more than this many times is a bomb; Apache POI's ZipSecureFile refuses the same
+#: (its default minimum inflate ratio is 0.01), after the same grace size.
+MAX_INFLATE_RATIO = 100
+_RATIO_GRACE_BYTES = 100 * 2**10
+#: Decoded text with more than this share of control/replacement characters is binary or mis-decoded.
+MAX_JUNK_SHARE = 0.01
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+# What Japanese documents are written with: ASCII, Latin-1, general punctuation to dingbats (①, →, ※),
+# CJK punctuation, kana and enclosed/compatibility forms (㈱, ㎡), CJK ideographs, full/half-width forms.
+_TEXTLIKE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u2bff\u3000-\u33ff\u4e00-\u9fff\uff00-\uffef]")
+_MIN_TEXTLIKE_UTF16 = 0.9
 
 
 class LoadError(Exception):
@@ -35,8 +52,13 @@ class LoadError(Exception):
         self.message_ja = message_ja
 
 
-def load_text(path: Path) -> str:
-    """The document's text, or :class:`LoadError` explaining why there is none."""
+def load_text(path: Path, *, max_bytes: int = MAX_BYTES, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> str:
+    """The document's text, or :class:`LoadError` explaining why there is none.
+
+    Limits are checked before any parsing: files over ``max_bytes`` and .docx archives that would unpack to
+    more than ``max_unpacked_bytes`` (or inflate suspiciously) are refused, and so is decoded text that is
+    mostly control characters (a binary file, or an encoding that was guessed wrong).
+    """
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
@@ -47,16 +69,18 @@ def load_text(path: Path) -> str:
             f"「{path.name}」の形式（{ext or '拡張子なし'}）には対応していません。"
             f"対応している形式は {_SUPPORTED_LIST} です。PDF やテキストに変換してから取り込んでください。",
         )
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     if ext in {".txt", ".md"}:
         text = decode_bytes(data, path)
     elif ext in {".html", ".htm"}:
         text = _html_to_text(decode_bytes(data, path))
     elif ext == ".pdf":
-        text = _pdf_to_text(path)
+        text = _pdf_to_text(path, data)
     else:
-        text = _docx_to_text(path)
+        _check_archive(path, data, max_unpacked_bytes)
+        text = _docx_to_text(path, data)
     text = unify_newlines(text)
+    _check_text(path, text)
     if not text.strip():
         raise LoadError(
             path,
@@ -71,9 +95,27 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _too_large(path: Path, size: int | str, limit: int, what: str, setting: str) -> LoadError:
+    mb = f"{limit / 2**20:.3g}"
+    return LoadError(
+        path,
+        "too_large",
+        f"{what} is {size} bytes, over the limit of {limit} bytes ({setting}={mb})",
+        f"「{path.name}」は大きすぎるため取り込みませんでした（上限 {mb} MB）。"
+        "文書を分割するか、管理者に上限の設定（" + setting + "）の変更をご相談ください。",
+    )
+
+
+def _read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes; refused before reading when larger than ``max_bytes``."""
     try:
-        return path.read_bytes()
+        size = path.stat().st_size
+        if size > max_bytes and not path.is_dir():
+            raise _too_large(path, size, max_bytes, "file", "KOUBO_MAX_FILE_MB")
+        data = path.read_bytes()
+        if len(data) > max_bytes:  # it grew after the check
+            raise _too_large(path, len(data), max_bytes, "file", "KOUBO_MAX_FILE_MB")
+        return data
     except FileNotFoundError as exc:
         raise LoadError(
             path,
@@ -104,6 +146,43 @@ def _read_bytes(path: Path) -> bytes:
         ) from exc
 
 
+def _check_archive(path: Path, data: bytes, max_unpacked: int) -> None:
+    """Refuse a zip (docx) whose members would unpack to too much, from its directory, before inflating."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: the docx reader reports it as corrupt
+    total = sum(info.file_size for info in members)
+    if total > max_unpacked:
+        raise _too_large(path, total, max_unpacked, "unpacked archive", "KOUBO_MAX_UNPACKED_MB")
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_GRACE_BYTES and ratio > MAX_INFLATE_RATIO:
+            raise LoadError(
+                path,
+                "too_large",
+                f"zip member {info.filename!r} inflates {ratio:.0f}x ({info.compress_size} → {info.file_size} "
+                f"bytes; limit {MAX_INFLATE_RATIO}x): refused as a decompression bomb",
+                f"「{path.name}」は展開すると極端に大きくなる不審なファイルのため取り込みませんでした。"
+                "Word で開いて保存し直したものか、PDF に変換したものをお使いください。",
+            )
+
+
+def _check_text(path: Path, text: str) -> None:
+    """Refuse text that is mostly control or replacement characters (binary data, a wrong encoding)."""
+    if not text:
+        return
+    junk = len(_JUNK.findall(text))
+    if junk > len(text) * MAX_JUNK_SHARE:
+        raise LoadError(
+            path,
+            "binary",
+            f"{junk} of {len(text)} characters are control or replacement characters: binary or undecodable",
+            f"「{path.name}」は文字として読み取れない部分が多い（バイナリ、または文字化け）ため取り込みませんでした。"
+            "UTF-8 のテキスト、PDF、Word（.docx）などで保存し直してから取り込んでください。",
+        )
+
+
 # --- encodings ---------------------------------------------------------------------------------------------
 
 _JAPANESE_CODECS = ["cp932", "shift_jis", "euc_jp", "iso2022_jp"]
@@ -118,7 +197,16 @@ def decode_bytes(data: bytes, path: Path | None = None) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the checks below decide
+    if b"\x00" in data:
+        # No legacy Japanese encoding or UTF-8 text has NUL bytes; UTF-16 has one in every ASCII character.
+        codec = _detect_utf16(data)
+        if codec:
+            log.info("%s: decoded as %s (no BOM)", path or "text", codec)
+            return data.decode(codec)
     if b"\x1b$B" in data or b"\x1b$@" in data:
         # ISO-2022-JP is 7-bit, so it would "succeed" as UTF-8 and leave escape sequences in the text.
         try:
@@ -140,6 +228,27 @@ def decode_bytes(data: bytes, path: Path | None = None) -> str:
         "cannot determine the text encoding (tried UTF-8, CP932/Shift_JIS, EUC-JP, ISO-2022-JP)",
         f"「{name}」の文字コードを判別できませんでした。UTF-8 で保存し直してから取り込んでください。",
     )
+
+
+def _detect_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: the byte order whose strict decoding reads as text (and clearly better than the
+    other); None when neither does."""
+    if len(data) % 2:
+        return None
+    scores: dict[str, float] = {}
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scores[codec] = len(_TEXTLIKE.findall(text)) / max(len(text), 1)
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    others = [v for k, v in scores.items() if k != best]
+    if scores[best] < _MIN_TEXTLIKE_UTF16 or (others and others[0] >= scores[best]):
+        return None
+    return best
 
 
 def _decodes(data: bytes, codec: str) -> bool:
@@ -312,7 +421,7 @@ def _cell_text(text: str) -> str:
 # --- PDF -----------------------------------------------------------------------------------------------------
 
 
-def _pdf_to_text(path: Path) -> str:
+def _pdf_to_text(path: Path, data: bytes | None = None) -> str:
     from pypdf import PdfReader
 
     corrupt = LoadError(
@@ -323,7 +432,7 @@ def _pdf_to_text(path: Path) -> str:
         "元のファイルが開けるかご確認のうえ、保存し直してから再度取り込んでください。",
     )
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data) if data is not None else str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(
                 path,
@@ -355,11 +464,11 @@ def _pdf_to_text(path: Path) -> str:
 # --- DOCX ----------------------------------------------------------------------------------------------------
 
 
-def _docx_to_text(path: Path) -> str:
+def _docx_to_text(path: Path, data: bytes | None = None) -> str:
     import docx
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data) if data is not None else str(path))
         blocks = list(_docx_blocks(document))
     except Exception as exc:  # zipfile/lxml/python-docx errors all mean "not a usable .docx"
         log.warning("%s: python-docx failed: %r", path, exc)

@@ -31,7 +31,9 @@ def index_settings(tmp_path_factory: pytest.TempPathFactory):
     report = ingest(settings)
     assert not report.errors, report.errors
     assert report.total_chunks > 10
-    return settings
+    from assistant.generations import resolve
+
+    return resolve(settings)  # pinned to the generation just built (its chroma_dir, bm25_path)
 
 
 @pytest.fixture(scope="session")

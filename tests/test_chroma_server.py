@@ -73,3 +73,46 @@ def test_unreachable_server_names_the_fix(tmp_path):
                              _env_file=None)
     with pytest.raises(ConfigError, match="KOUBO_CHROMA_HOST"):
         ChunkStore(settings)
+
+
+def test_rebuild_through_a_server_switches_collections_atomically(chroma_server, tmp_path):
+    """Each generation is its own pair of collections; a rebuild killed midway leaves the served one intact
+    (the pointer collection still names it); a finished one switches and drops all but the previous one."""
+    import os
+    import signal
+    import sys
+
+    from assistant.generations import Generations
+
+    settings = load_settings(data_dir=tmp_path / "app", chroma_host="127.0.0.1", chroma_port=chroma_server,
+                             _env_file=None)
+    first = ingest(settings)
+    gens = Generations(settings)
+    assert gens.current() == first.generation
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOUBO_")}
+    env.update({"KOUBO_DATA_DIR": str(tmp_path / "app"), "KOUBO_CHROMA_HOST": "127.0.0.1",
+                "KOUBO_CHROMA_PORT": str(chroma_server), "KOUBO_INGEST_PAUSE_AT": "sentences-written",
+                "PYTHONPATH": str(root), "ANONYMIZED_TELEMETRY": "False"})
+    proc = subprocess.Popen([sys.executable, "-m", "serving.cli", "ingest", "--rebuild", "--quiet"], cwd=root,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:  # blocks until the marker; the child would otherwise finish and exit
+            if "ingest paused at sentences-written" in line:
+                break
+        else:
+            pytest.fail("the rebuild never reached its pause point")
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert gens.current() == first.generation
+    fresh = Retriever.from_settings(load_settings(data_dir=tmp_path / "replica", chroma_host="127.0.0.1",
+                                                  chroma_port=chroma_server, _env_file=None))
+    assert fresh.generation == first.generation and len(fresh) == first.total_chunks
+    assert any(p.chunk.doc_id == "geniac-compute-resources" for p in fresh.search("GPUノードの上限は100", 3))
+
+    second = ingest(settings, rebuild=True)
+    third = ingest(settings, rebuild=True)
+    assert gens.current() == third.generation != second.generation
+    assert gens.existing() == [second.generation, third.generation]  # killed run's and first's collections gone
+    assert Retriever.from_settings(settings).generation == third.generation

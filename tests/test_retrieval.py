@@ -14,6 +14,7 @@ import pytest
 from assistant.bm25 import BM25Index
 from assistant.config import load_settings
 from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.generations import resolve
 from assistant.japanese import JapaneseTokenizer
 from assistant.retrieval import IndexMissingError, Retriever
 from assistant.schema import Chunk
@@ -234,7 +235,7 @@ def test_bm25_self_heals_when_missing(index_settings, tmp_path):
 
     data = tmp_path / "copy"
     shutil.copytree(index_settings.data_dir, data)
-    settings = load_settings(data_dir=data, _env_file=None)
+    settings = resolve(load_settings(data_dir=data, _env_file=None))  # the served generation's files
     settings.bm25_path.unlink()
     r = Retriever.from_settings(settings)
     assert len(r) == r.store.count()

@@ -22,7 +22,8 @@ MARKER = "bench-index.json"
 ROOT = Path(__file__).resolve().parents[2]
 # An index built by other ingest/index code is rebuilt rather than measured (the code changes under us).
 _INDEX_CODE = ["corpus/ingest.py", "corpus/splitter.py", "assistant/store.py", "assistant/bm25.py",
-               "assistant/japanese.py", "assistant/sentence_index.py", "assistant/lexicon.py"]
+               "assistant/japanese.py", "assistant/sentence_index.py", "assistant/lexicon.py",
+               "assistant/generations.py"]
 
 
 def code_fingerprint() -> str:
@@ -39,6 +40,9 @@ def bench_settings(data_dir: Path, corpus_dir: Path = PACKAGED_CORPUS, **overrid
 
 
 def index_bytes(settings: Settings) -> dict[str, int]:
+    from assistant.generations import resolve
+
+    settings = resolve(settings)  # the served generation's files
     chroma = dir_bytes(settings.chroma_dir)
     bm25 = sum(p.stat().st_size for p in (settings.bm25_path, settings.bm25_path.with_suffix(".npz"))
                if p.exists())

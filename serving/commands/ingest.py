@@ -9,7 +9,8 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="文書を索引に取り込む (index documents: .txt .md .pdf .html .docx)")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders to add (default: the corpus folder)")
-    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again from scratch")
+    p.add_argument("--rebuild", action="store_true", help="build the index again from scratch (beside the served one, switched in when "
+                        "complete; recorded sources are re-read)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--export-embedding-cache", type=Path, metavar="FILE",
                    help="also write the passage vectors this run used to FILE (to ship beside a corpus as "

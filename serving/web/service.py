@@ -14,6 +14,7 @@ from assistant.schema import Answer, StreamEvent
 from serving.auth import StaffAuth
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
+from serving.web.index_watch import IndexWatcher
 from serving.web.limits import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,14 @@ class WebService:
     auth: StaffAuth
     limiter: RateLimiter = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
+    index_watch: IndexWatcher | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
         self.login_throttle = LoginThrottle.from_settings(self.settings)
+        # Replaces self.assistant when an ingest publishes a new index generation; a request reads
+        # self.assistant once, so it finishes on the generation it started with.
+        self.index_watch = IndexWatcher.start(self, self.settings)
 
     @classmethod
     def from_settings(
