@@ -34,6 +34,9 @@ N = NUMBER_RUN
 # One item of a list 「30、30、40ノード」.
 _LIST_ITEM = NUMBER_RUN_WITHOUT_COMMAS
 _SEP = r"\s*[,、・/]\s*"
+# At most one item more than the calculator's 24 months, so a longer list is still passed on and refused by it,
+# and a failed match costs at most this many steps per start, not the length of the question.
+_MAX_LIST_ITEMS = 25
 # A minus sign right before a number, not a range 「100-200人」 (a digit before the sign): 「従業員-5人」.
 _MINUS = "-−‐‑"
 _DIGITS = frozenset("0123456789〇零一二三四五六七八九十百千万億兆")
@@ -311,7 +314,7 @@ def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[
 
 # ---- nodes ----
 def _node_call(q: str) -> RoutedCall | None:
-    listed = re.search(rf"((?:{_LIST_ITEM})(?:{_SEP}(?:{_LIST_ITEM}))+)\s*ノード", q)
+    listed = re.search(rf"((?:{_LIST_ITEM})(?:{_SEP}(?:{_LIST_ITEM})){{1,{_MAX_LIST_ITEMS - 1}}})\s*ノード", q)
     if listed and not _negative(q, listed.start(1)):
         values = [parse_number(x) for x in re.split(_SEP, listed.group(1))]
         if all(v.denominator == 1 for v in values):
