@@ -81,7 +81,7 @@ HUGE = "1" + "0" * 400
         ["search", "-k", "-1", "補助率"],
         ["search", "-k", HUGE, "補助率"],
         ["web", "--port", "99999"],
-        ["serve-llm", "--port", "0", "--list"],
+        ["serve-llm", "--profile", "h100-8b", "--port", "70000"],
         ["serve-llm", "--health-timeout", "nan", "--list"],
         ["bench", "http", "--timeout", "inf"],
         ["bench", "answer", "--questions", "0"],
