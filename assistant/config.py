@@ -122,6 +122,18 @@ class Settings(BaseSettings):
     )
     login_lockout_max_s: int = Field(3600, ge=1, le=7 * 86400, description="Longest lockout.")
     max_question_chars: int = Field(2000, ge=10, le=100000)
+    max_query_embed_chars: int = Field(
+        256, ge=16, le=100000, description="Characters of a query that are embedded (start and end of longer ones)."
+    )
+    max_history_turns: int = Field(
+        8, ge=0, le=100, description="Earlier turns an answer uses; older ones are dropped before any work."
+    )
+    max_history_chars: int = Field(
+        8000, ge=0, le=200000, description="Characters of history an answer uses, newest first; the rest is cut."
+    )
+    max_body_bytes: int = Field(
+        262144, ge=1024, le=64 * 1024 * 1024, description="Largest /api/* request body; larger ones get 413 unread."
+    )
     rate_limit_per_minute: int = Field(30, ge=1, le=100000)
 
     @field_validator("chroma_host", "reranker_model", "llm_base_url", mode="before")

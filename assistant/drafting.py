@@ -21,9 +21,11 @@ log = logging.getLogger(__name__)
 
 MAX_INQUIRY_CHARS = 8000
 
-_SUBJECT = re.compile(r"^\s*(?:件名|subject)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+# Bounded repeats only: an inquiry is pasted by anyone, and an unbounded \s* or lazy run that may start at every
+# line or character costs quadratic time (8,000 newlines took 1 s).
+_SUBJECT = re.compile(r"^[^\S\n]*(?:件名|subject)\s*[:：]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _ORG_PREFIX = "株式会社|有限会社|合同会社|一般社団法人|一般財団法人|国立大学法人|学校法人|国立研究開発法人"
-_ORG = re.compile(rf"((?:{_ORG_PREFIX})[^\s。、,の]+|[^\s。、,]+?(?:株式会社|大学|研究所|合同会社))")
+_ORG = re.compile(rf"((?:{_ORG_PREFIX})[^\s。、,の]+|[^\s。、,]{1,60}?(?:株式会社|大学|研究所|合同会社))")
 _NAME = re.compile(r"([^\s。、,の]{1,10})\s*と申します")
 # The greeting sentence only: 「お世話になっております。開発実績が…」 keeps the question after it.
 _GREETING = re.compile(

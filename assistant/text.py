@@ -13,6 +13,19 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """True when ``text`` holds a lone UTF-16 surrogate (e.g. from JSON "\\ud800"), which cannot be encoded."""
+    return _SURROGATE.search(text) is not None
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so it can be stored, logged and tokenised."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def match_key(text: str) -> str:
     """The form used whenever two texts are compared: NFKC, all whitespace removed (DESIGN.md contract)."""
     return _WS.sub("", nfkc(text))

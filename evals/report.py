@@ -153,6 +153,22 @@ def length_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*~|"})  # "_" is inert inside words (gpu_node_plan)
+
+
+def _md_text(text: Any, n: int = TEXT_PREVIEW) -> str:
+    """User or model text as inert Markdown on one line: HTML tags and entities, emphasis, code, links and
+    images are shown as typed, never rendered (a question may hold <script> or ![x](http://…))."""
+    short = _short(None if text is None else str(text), n)
+    escaped = html.escape(short, quote=False).translate(_MD_SPECIAL)
+    return escaped.replace("](", "]\\(").replace("![", "\\![")
+
+
+def _md_code(text: Any) -> str:
+    """An inline code span whose content cannot close it early."""
+    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
+
+
 def render_markdown(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
     out = [f"# Eval report — {summary.get('n')} items, {summary.get('errors')} errors", ""]
     out.append(_run_line(summary))
@@ -211,29 +227,29 @@ def render_markdown(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> 
     fails = failures(rows)
     out += [f"## Failures ({len(fails)})", ""]
     for row, reasons in fails:
-        out.append(f"### {row['id']} [{row.get('category')}] — {', '.join(reasons)}")
+        out.append(f"### {_md_text(row['id'])} [{_md_text(row.get('category'))}] — {', '.join(reasons)}")
         out.append("")
-        out.append(f"- **question**: {_short(row.get('question'), 400)}")
+        out.append(f"- **question**: {_md_text(row.get('question'), 400)}")
         for turn in row.get("history") or []:
-            out.append(f"  - history {turn.get('role')}: {_short(turn.get('content'))}")
+            out.append(f"  - history {_md_text(turn.get('role'))}: {_md_text(turn.get('content'))}")
         for line in _expected_lines(row.get("expected") or {}):
-            out.append(f"- **expected** {line}")
+            out.append(f"- **expected** {_md_text(line, 10_000)}")
         if row.get("error"):
-            out.append(f"- **error**: `{row['error']}`")
+            out.append(f"- **error**: {_md_code(row['error'])}")
         if summary.get("mode") == "answer":
-            out.append(f"- **got answer**: {_short(row.get('answer'), 600) or '(empty)'}")
+            out.append(f"- **got answer**: {_md_text(row.get('answer'), 600) or '(empty)'}")
             out.append(f"- **got tools**: {_tools_text(row)}")
         if row.get("judge"):
             j = row["judge"]
             out.append(
                 f"- **model-judged**: faithful={j.get('faithful')} correct={j.get('correct')}"
-                f" — {j.get('reason') or j.get('error')}"
+                f" — {_md_text(j.get('reason') or j.get('error'), 600)}"
             )
         out.append("- **retrieved**:")
         for i, p in enumerate(row.get("retrieved") or [], start=1):
             out.append(
-                f"  {i}. {p.get('doc')} · {p.get('section') or '–'} · {p.get('score')}"
-                f" — {_short(p.get('text'))}"
+                f"  {i}. {_md_text(p.get('doc'))} · {_md_text(p.get('section')) or '–'} · {p.get('score')}"
+                f" — {_md_text(p.get('text'))}"
             )
         if not row.get("retrieved"):
             out.append("  (nothing)")

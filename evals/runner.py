@@ -63,7 +63,12 @@ class EvalItem(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _id_as_str(cls, v: object) -> object:
-        return str(v) if isinstance(v, int) else v
+        # An integer id is read as its digits; any other non-string (true, 1.5, null, a list) is an error.
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        if not isinstance(v, str) or not v.strip():
+            raise ValueError("id must be a non-empty string such as \"q001\"")
+        return v
 
     @field_validator("must_include", mode="before")
     @classmethod
@@ -121,7 +126,20 @@ def load_dataset(path: Path, include_drafts: bool = False) -> tuple[list[EvalIte
         if not line.strip():
             continue
         try:
-            item = EvalItem.model_validate(json.loads(line))
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise DatasetError(
+                    f"データセット {path} の {lineno} 行目が JSON オブジェクト（{{\"id\": …, \"question\": …}}）ではありません。"
+                    "1行に1項目のオブジェクトを書いてください。"
+                )
+            if "id" not in data:
+                raise DatasetError(f"データセット {path} の {lineno} 行目に id がありません。\"q001\" のような id を付けてください。")
+            if not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool):
+                raise DatasetError(
+                    f"データセット {path} の {lineno} 行目: id が文字列ではありません（{type(data['id']).__name__}）。"
+                    "\"q001\" のような文字列で指定してください。"
+                )
+            item = EvalItem.model_validate(data)
         except json.JSONDecodeError as exc:
             raise DatasetError(
                 f"データセット {path} の {lineno} 行目が JSON として読めません（{exc.msg}）。"

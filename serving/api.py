@@ -11,19 +11,20 @@ import io
 import logging
 import re
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.config import Settings
+from assistant.text import has_lone_surrogates
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
-from serving.web.limits import EMPTY_QUESTION_MESSAGE, rate_limited_message, too_long_message
+from serving.web.limits import EMPTY_QUESTION_MESSAGE, BodySizeLimit, rate_limited_message, too_long_message
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
 
@@ -49,16 +50,28 @@ class ApiError(Exception):
 
 
 # --- request / response models ---------------------------------------------------------------------------------
+def _encodable(text: str) -> str:
+    if has_lone_surrogates(text):
+        raise ValueError("text holds a lone UTF-16 surrogate; send valid UTF-8")
+    return text
+
+
+# Every text field: a lone surrogate (JSON "\ud800") is a 422, not a failure when the text is stored or tokenised.
+Text = Annotated[str, AfterValidator(_encodable)]
+# SQLite's INTEGER is 64-bit signed.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class HistoryTurn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20000)
+    content: Text = Field(max_length=20000)
 
 
 class AskRequest(BaseModel):
-    question: str = Field(description="The applicant's question in Japanese.", examples=["大企業の補助率はいくらですか？"])
+    question: Text = Field(description="The applicant's question in Japanese.", examples=["大企業の補助率はいくらですか？"])
     history: list[HistoryTurn] = Field(default_factory=list, max_length=50,
                                        description="Earlier turns, oldest first.")
-    conversation_id: str | None = Field(None, max_length=100, description="Groups stored turns; any string.")
+    conversation_id: Text | None = Field(None, max_length=100, description="Groups stored turns; any string.")
 
 
 class AskResponse(BaseModel):
@@ -79,7 +92,7 @@ class AskResponse(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    inquiry: str = Field(description="The inquiry email as pasted (subject line optional).")
+    inquiry: Text = Field(description="The inquiry email as pasted (subject line optional).")
     save: bool = Field(False, description="Also store it as a draft in the staff desk.")
 
 
@@ -96,14 +109,14 @@ class DraftResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    turn_id: int
+    turn_id: RowId
     rating: Literal["like", "dislike"]
-    comment: str | None = Field(None, max_length=2000)
+    comment: Text | None = Field(None, max_length=2000)
 
 
 class LoginRequest(BaseModel):
-    name: str = Field(max_length=100)
-    password: str = Field(max_length=200)
+    name: Text = Field(max_length=100)
+    password: Text = Field(max_length=200)
 
 
 class ErrorBody(BaseModel):
@@ -221,6 +234,7 @@ def create_app(
         " Errors: JSON {message (Japanese), detail (English)}.",
     )
     app.state.koubo = service
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import logging
 import sys
+from typing import NoReturn
 
 from assistant.config import ConfigError
 
@@ -14,8 +15,15 @@ from assistant.config import ConfigError
 COMMANDS = ["ingest", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (exit code 2), for every command: subcommand parsers inherit this class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: エラー: {message}（使い方: {self.prog} --help）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="koubo", description="Helpdesk assistant for METI generative-AI calls for proposals."
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")

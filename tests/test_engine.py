@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from assistant.engine import heuristic_condense
+from assistant.engine import bound_history, heuristic_condense
+from assistant.retrieval import embeddable_query
 from assistant.testing import scripted_tool_message, tool_call
 from assistant.text import contains
 
@@ -233,6 +234,39 @@ def test_empty_and_too_long_questions_get_polite_messages(offline_assistant, ind
     long_q = "補助率" * (index_settings.max_question_chars)
     too_long = offline_assistant.ask(long_q)
     assert "長すぎます" in too_long.text and too_long.error
+
+
+def test_history_is_bounded_in_turns_and_characters_newest_first():
+    history = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn{i}:" + "あ" * 100} for i in range(20)]
+    history.insert(3, {"role": "user", "content": ""})
+    kept = bound_history(history, max_turns=4, max_chars=10_000)
+    assert [t["content"].split(":")[0] for t in kept] == ["turn16", "turn17", "turn18", "turn19"]
+    kept = bound_history(history, max_turns=50, max_chars=250)
+    assert [t["content"][:7] for t in kept] == ["turn17:", "turn18:", "turn19:"]
+    assert sum(len(t["content"]) for t in kept) == 250 and len(kept[0]["content"]) == 250 - 2 * len("turn18:" + "あ" * 100)
+    assert bound_history([{"role": "user", "content": "a\ud800b"}], 8, 100) == [{"role": "user", "content": "a\ufffdb"}]
+    assert bound_history(None, 8, 100) == [] and bound_history(history, 0, 100) == []
+
+
+def test_a_long_history_does_not_lengthen_the_query(offline_assistant, index_settings):
+    """The issue's case: a 20,000-character last turn was glued onto the question and embedded whole."""
+    history = [{"role": "user", "content": "補助率について教えてください。" * 1334}, {"role": "assistant", "content": "1/3以内です。"}]
+    answer = offline_assistant.ask("中小企業の場合は？", history)
+    assert not answer.error and answer.text
+    assert len(answer.standalone_query or "") <= index_settings.max_question_chars
+    assert (answer.standalone_query or "").endswith("中小企業の場合は？")
+
+
+def test_lone_surrogates_get_a_polite_message(offline_assistant):
+    answer = offline_assistant.ask("補助率は\ud800？")
+    assert "読み取れない文字" in answer.text and answer.error
+    answer.question.encode("utf-8")  # storable
+
+
+def test_over_long_queries_are_embedded_by_their_start_and_end():
+    assert embeddable_query("短い質問", 256) == "短い質問"
+    q = "前" * 300 + "後" * 300
+    assert embeddable_query(q, 256) == "前" * 128 + " " + "後" * 127
 
 
 def test_dead_endpoint_means_offline_with_notice(index_settings, retriever):

@@ -175,3 +175,19 @@ def test_cli_compare_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert cli.main(["eval", "compare", str(tmp_path / "empty"), str(tmp_path / "empty")]) == 2
     assert "評価結果のフォルダではありません" in capsys.readouterr().err
+
+
+def test_markdown_report_shows_user_text_inert(tmp_path, settings):
+    """Questions and answers holding HTML or Markdown are shown as typed in report.md, never rendered."""
+    question = "<img src=x onerror=alert(1)> ![p](http://evil.example/p.png) [x](javascript:alert(1)) **太字** `c` ノードの上限は？"
+    items = [dict(ITEMS[1], question=question)]
+    fake = scripted_assistant()
+    fake.script[question] = fake.script["ノードの上限は？"]
+    out = tmp_path / "m"
+    run(write_jsonl(tmp_path / "d.jsonl", items), out, settings, fake)
+    md = (out / "report.md").read_text(encoding="utf-8")
+    line = next(li for li in md.splitlines() if li.startswith("- **question**: "))
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in line
+    assert "](http" not in md and "](javascript" not in md
+    assert "\\*\\*太字\\*\\*" in line and "\\`c\\`" in line
+    assert "上限は 32 ノードです[1]" in md  # citation markers stay readable

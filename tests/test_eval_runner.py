@@ -288,3 +288,33 @@ def test_real_assistant_offline_end_to_end(tmp_path):
     assert all(r["retrieved"] for r in run.rows)
     assert s["retrieval"]["hit@5"] is not None and s["answer"]["must_include_accuracy"] is not None
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": true, "question": "q"}', "id が文字列ではありません（bool）"),
+        ('{"id": 1.5, "question": "q"}', "id が文字列ではありません（float）"),
+        ('{"id": null, "question": "q"}', "id が文字列ではありません（NoneType）"),
+        ('{"id": ["q1"], "question": "q"}', "id が文字列ではありません（list）"),
+        ('{"id": {"n": 1}, "question": "q"}', "id が文字列ではありません（dict）"),
+        ('{"question": "q"}', "id がありません"),
+        ('["q1", "q"]', "JSON オブジェクト"),
+        ('"q1"', "JSON オブジェクト"),
+    ],
+)
+def test_a_non_string_item_id_is_a_dataset_error(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok", "question": "q"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(runner.DatasetError, match=message) as exc:
+        runner.load_dataset(path)
+    assert "2 行目" in str(exc.value)
+
+
+def test_cli_reports_a_bad_id_without_a_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KOUBO_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": [1], "question": "補助率は？"}\n', encoding="utf-8")
+    assert cli.main(["eval", "--dataset", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "id が文字列ではありません" in err and "Traceback" not in err

@@ -350,3 +350,71 @@ def test_router_eval_cli_prints_per_tool_figures(capsys):
     out = capsys.readouterr().out
     assert "tool-name accuracy" in out and "subsidy_rate" in out and "none" in out
     assert main(["--check-split"]) == 0
+
+
+# --- bounded work and input that is not a valid count --------------------------------------------------------------
+def _route_with_hang_guard(question: str) -> list:
+    """route() in a worker thread; the 60 s bound only catches a hang (the old pattern took minutes)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(route, question).result(timeout=60)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "1" * 1985 + "円の補助は？",  # the issue's 1,985 digits (backtracked for 264 s through the API)
+        "7" * 5000 + "ノード",
+        ("1," * 990) + "ノードの補助額",
+        ("1、" * 990) + "ノード",
+        ("1" * 32 + " ") * 60 + "ノードで円の補助は？",
+        "従業員" + "9" * 1000 + "人の会社の補助率は？",
+    ],
+)
+def test_long_digit_runs_return_promptly(question):
+    out = _route_with_hang_guard(question)
+    for c in out:
+        assert all(not isinstance(v, int) or v < 10**40 for v in c.args.values())
+
+
+def test_an_over_long_number_is_not_read_as_a_number():
+    from assistant.tools.numerals import MAX_NUMBER_CHARS, mask_long_numbers
+
+    long = "1" * (MAX_NUMBER_CHARS + 1)
+    assert calls(f"従業員{long}人の会社の補助率は？") == [("subsidy_rate", {"programme": "ai-compute-infra", "org_kind": "company"})]
+    assert route(f"従業員{long[1:]}人の会社の補助率は？")[0].args["employees"] == int(long[1:])  # read, then refused
+    assert mask_long_numbers(f"a{long}b12") == f"a{'#' * len(long)}b12"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["従業員-5人の会社の補助率は？", "従業員−5人の会社の補助率は？", "-1000人規模の会社です。補助率は？", "従業員は -300名です。補助率は？"],
+)
+def test_negative_employee_counts_are_not_read_as_positive(question):
+    out = route(question)
+    assert out and all("employees" not in c.args for c in out), out
+
+
+def test_a_range_of_employees_is_not_taken_for_a_negative_number():
+    assert [c.args.get("employees") for c in route("社員100-200人の企業の補助率は？")] == [200]
+
+
+@pytest.mark.parametrize("question", ["-30ノードで6ヶ月使う場合", "H100を-300枚使いたい", "GPU利用料-3億円の助成額は？"])
+def test_negative_counts_and_amounts_are_not_read_as_positive(question):
+    assert route(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("1000000000000000000000000ノードを6ヶ月使う場合", "constant_nodes"),  # 10^24: was capped to 10,000 silently
+        ("最大3億ノード", "constant_nodes"),
+        ("H100を8兆枚使いたい", "h100_gpus"),
+        ("従業員5億人の会社の補助率は？", "employees"),
+    ],
+)
+def test_values_beyond_the_calculator_range_are_refused_not_capped(question, field):
+    (call,) = [c for c in route(question) if field in c.args]
+    out = execute(call.name, call.args)
+    assert out["ok"] is False and field in out["error"] and "以下" in out["error"], out

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from assistant.text import nfkc
 from assistant.tools import intents
 from assistant.tools.nodes import ROUTE2_MAX_NODES
-from assistant.tools.numerals import NUMBER_RUN, parse_number
+from assistant.tools.numerals import NUMBER_RUN, NUMBER_RUN_WITHOUT_COMMAS, mask_long_numbers, parse_number
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,23 @@ class RoutedCall(BaseModel):
 
 
 N = NUMBER_RUN
+# One item of a list 「30、30、40ノード」.
+_LIST_ITEM = NUMBER_RUN_WITHOUT_COMMAS
+_SEP = r"\s*[,、・/]\s*"
+# At most one item more than the calculator's 24 months, so a longer list is still passed on and refused by it,
+# and a failed match costs at most this many steps per start, not the length of the question.
+_MAX_LIST_ITEMS = 25
+# A minus sign right before a number, not a range 「100-200人」 (a digit before the sign): 「従業員-5人」.
+_MINUS = "-−‐‑"
+_DIGITS = frozenset("0123456789〇零一二三四五六七八九十百千万億兆")
+
+
+def _negative(q: str, start: int) -> bool:
+    """True when the number starting at ``start`` carries a minus sign (counts and amounts cannot be negative)."""
+    i = start
+    while i > 0 and q[i - 1] in " \t":
+        i -= 1
+    return i > 0 and q[i - 1] in _MINUS and not (i > 1 and q[i - 2] in _DIGITS)
 
 _GENIAC_CUES = [
     (r"GENIAC|ジーニアック|ジェニアック", 3),
@@ -120,11 +137,14 @@ def _employees(q: str) -> int | None:
     ):
         m = re.search(pattern, q)
         if m:
+            if _negative(q, m.start(1)):
+                continue
             try:
                 v = parse_number(m.group(1))
             except ValueError:
                 continue
-            if v.denominator == 1 and 0 <= v <= 5_000_000:
+            # Above the calculator's range it is passed on, so the answer says it is too large (never capped).
+            if v.denominator == 1 and v >= 0:
                 return int(v)
     return None
 
@@ -176,7 +196,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
         return all(b <= s or a >= e for s, e in taken)
 
     for m in re.finditer(rf"\$\s*({N})\s*(million|billion|[kKmMbB])?\b|({N})\s*(million|billion|[kKmMbB])?\s*(?:USD|米ドル|ドル)", q):
-        if not free(*m.span()):
+        if not free(*m.span()) or _negative(q, m.start(1) if m.group(1) else m.start(3)):
             continue
         num = m.group(1) or m.group(3)
         scale = m.group(2) or m.group(4)
@@ -187,7 +207,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
         found.append((v, "USD", *m.span()))
         taken.append(m.span())
     for m in re.finditer(rf"({N})\s*円", q):
-        if not free(*m.span()):
+        if not free(*m.span()) or _negative(q, m.start(1)):
             continue
         try:
             v = parse_number(m.group(1))
@@ -197,7 +217,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
         taken.append(m.span())
     # 「1.5億」 without 円 after a cost word still means yen.
     for m in re.finditer(rf"(?:費用|経費|コスト|予算|利用料|代|額)(?:は|が|:|を)?\s*(?:約)?({N}[万億兆])(?!円)", q):
-        if free(*m.span(1)):
+        if free(*m.span(1)) and not _negative(q, m.start(1)):
             try:
                 found.append((parse_number(m.group(1)), "JPY", *m.span(1)))
             except ValueError:
@@ -287,15 +307,16 @@ def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[
 
 # ---- nodes ----
 def _node_call(q: str) -> RoutedCall | None:
-    listed = re.search(rf"((?:{N})(?:\s*[,、・/]\s*(?:{N}))+)\s*ノード", q)
-    if listed:
-        values = [parse_number(x) for x in re.split(r"\s*[,、・/]\s*", listed.group(1))]
+    listed = re.search(rf"((?:{_LIST_ITEM})(?:{_SEP}(?:{_LIST_ITEM})){{1,{_MAX_LIST_ITEMS - 1}}})\s*ノード", q)
+    if listed and not _negative(q, listed.start(1)):
+        values = [parse_number(x) for x in re.split(_SEP, listed.group(1))]
         if all(v.denominator == 1 for v in values):
             plan = [int(v) for v in values]
             return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan, "period_months": len(plan)})
     # 「1ノードあたり」 is a per-node figure (a price, a specification), not a count.
     counts = [(parse_number(m.group(1)), m.start(), m.end())
-              for m in re.finditer(rf"({N})\s*(?:ノード|node)(?!\s*(?:あたり|当たり|当り|につき))", q)]
+              for m in re.finditer(rf"({N})\s*(?:ノード|node)(?!\s*(?:あたり|当たり|当り|につき))", q)
+              if not _negative(q, m.start(1))]
     counts = [(int(v), s, e) for v, s, e in counts if v.denominator == 1]
     if not counts:
         return _gpu_count_call(q)
@@ -319,7 +340,8 @@ def _node_call(q: str) -> RoutedCall | None:
     n = max(v for v, _, _ in counts) if re.search(r"最大|ピーク", q) else counts[0][0]
     if n < 1:
         return None
-    args: dict[str, Any] = {"constant_nodes": min(n, 10_000)}
+    # Beyond the calculator's range it is passed on as written, so the answer says it is too large.
+    args: dict[str, Any] = {"constant_nodes": n}
     price = re.search(rf"(?:仮単価|単価)(?:は|が|を)?\s*(?:1ノード(?:1)?時間あたり)?\s*({N})\s*(円|ドル)(?:\s*/\s*(?:ノード時間|時間|ノード月|月))?", q)
     if price:
         args["unit_price"] = float(parse_number(price.group(1)))
@@ -349,11 +371,13 @@ def _gpu_count_call(q: str) -> RoutedCall | None:
     """GPU counts instead of nodes → h100_gpus; a per-GPU spec question → one node, whose result states it."""
     for pattern in _GPU_COUNT_PATTERNS:
         for m in re.finditer(pattern, q):
+            if _negative(q, m.start(1)):
+                continue
             try:
                 v = parse_number(m.group(1))
             except ValueError:
                 continue
-            if v.denominator == 1 and 1 <= v <= 80_000:
+            if v.denominator == 1 and v >= 1:
                 return RoutedCall(name="gpu_node_plan", args={"h100_gpus": int(v)})
     if re.search(_PER_GPU, q) and re.search(r"メモリ|GB|容量|スペック|仕様", q):
         return RoutedCall(name="gpu_node_plan", args={"constant_nodes": 1})
@@ -406,7 +430,8 @@ def _stated_date(q: str, skip: tuple[int, int] | None) -> date | None:
 
 def route(question: str, today: date | None = None) -> list[RoutedCall]:
     """The calculator calls a rule-based reading of ``question`` supports; [] when none applies."""
-    q = nfkc(question or "")
+    # Over-long digit runs are masked first: they are no number anyone means, and matching stays linear.
+    q = mask_long_numbers(nfkc(question or ""))
     if not q.strip():
         return []
     calls: list[RoutedCall] = []

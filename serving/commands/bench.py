@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from serving.commands.argtypes import float_range, int_range
+
 log = logging.getLogger(__name__)
 
 
@@ -46,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "every chunk for real (about 0.5 s per chunk on one core)")
     q.add_argument("--sample", type=int, default=16, help="chunks embedded for real to measure the rate")
     q.add_argument("--no-cold", action="store_true", help="skip the cold ingest of the packaged corpus")
-    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--seed", type=int_range(0, 2**32 - 1), default=0)
 
     q = add("retrieval", "検索の段階別レイテンシとメモリ (per-stage retrieval latency, RSS)")
     q.add_argument("--chunks", type=_sizes, default=[1000], help="index sizes (default 1000; full run: "
@@ -54,19 +56,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--queries", type=int, default=200, help="FAQ questions, repeated to this count")
     q.add_argument("--method", choices=["fused", "bm25", "dense"], default="fused")
     q.add_argument("--no-real", action="store_true", help="skip the packaged-corpus index")
-    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--seed", type=int_range(0, 2**32 - 1), default=0)
 
     q = add("answer", "回答エンジン自体のオーバーヘッド (engine overhead around a fake LLM)")
     q.add_argument("--questions", type=int, default=40)
-    q.add_argument("--first-token-ms", type=float, default=50.0)
-    q.add_argument("--token-ms", type=float, default=10.0)
+    q.add_argument("--first-token-ms", type=float_range(0, 600_000), default=50.0)
+    q.add_argument("--token-ms", type=float_range(0, 600_000), default=10.0)
 
     q = add("http", "/api/ask の同時接続負荷 (concurrent clients on 127.0.0.1)")
     q.add_argument("--clients", type=_sizes, default=[1, 8, 32], help="concurrency levels (default 1,8,32)")
     q.add_argument("--requests", type=int, default=64, help="requests per level")
-    q.add_argument("--first-token-ms", type=float, default=50.0)
-    q.add_argument("--token-ms", type=float, default=10.0)
-    q.add_argument("--timeout", type=float, default=180.0, help="hard limit per level in seconds")
+    q.add_argument("--first-token-ms", type=float_range(0, 600_000), default=50.0)
+    q.add_argument("--token-ms", type=float_range(0, 600_000), default=10.0)
+    q.add_argument("--timeout", type=float_range(0, 86400, lo_open=True), default=180.0, help="hard limit per level in seconds")
 
     q = add("web-start", "koubo web の起動時間 (seconds until /api/health answers)")
     q.add_argument("--repeat", type=int, default=3)

@@ -82,7 +82,7 @@ def _amount_arg(text: str | None, flag: str) -> float | None:
         return None
     try:
         return float(parse_amount(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: more digits than a float holds
         raise _Usage(f"{flag} の金額「{text}」を読み取れません。例: 300000000、3億、1.5億、5000万") from None
 
 
@@ -196,7 +196,11 @@ def _run(a: argparse.Namespace) -> int:
     except _Usage as exc:
         print(f"入力エラー: {exc}", file=sys.stderr)
         return 2
-    return _print_result(a.tool, execute(a.tool, tool_args), a.json)
+    outcome = execute(a.tool, tool_args)
+    rc = _print_result(a.tool, outcome, a.json)
+    # Arguments the calculator refuses (out of its documented range, NaN, …) are usage errors like the others.
+    refused = not outcome["ok"] and all(d.get("type") != "internal_error" for d in outcome.get("details", []))
+    return 2 if refused else rc
 
 
 def _run_route(a: argparse.Namespace) -> int:

@@ -6,11 +6,13 @@ import argparse
 import json
 import textwrap
 
+from serving.commands.argtypes import int_range
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="索引を検索する (search the index)")
     p.add_argument("query", help="question or keywords in Japanese")
-    p.add_argument("-k", "--top-k", type=int, default=None, help="number of passages (default: KOUBO_TOP_K)")
+    p.add_argument("-k", "--top-k", type=int_range(1, 100), default=None, help="number of passages (default: KOUBO_TOP_K)")
     p.add_argument("--method", choices=["fused", "bm25", "dense"], default="fused")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)

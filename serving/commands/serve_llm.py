@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 
+from serving.commands.argtypes import float_range
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="model id or local path instead of the profile's")
     p.add_argument("--host", help="bind address (default: the profile's)")
     p.add_argument("--port", type=int, help="port (default: the profile's)")
-    p.add_argument("--health-timeout", type=float, default=900.0, help="seconds to wait for /health")
+    p.add_argument("--health-timeout", type=float_range(0, 86400, lo_open=True), default=900.0, help="seconds to wait for /health")
     p.set_defaults(func=run)
 
 

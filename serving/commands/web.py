@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from serving.commands.argtypes import int_range
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="Web UI と HTTP API を起動する (start the web UI + HTTP API)")
     p.add_argument("--host", help="bind address (default: KOUBO_HOST or 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default: KOUBO_PORT or 7860)")
+    p.add_argument("--port", type=int_range(1, 65535), help="port (default: KOUBO_PORT or 7860)")
     p.add_argument("--backend", choices=["auto", "offline", "llm"], default="auto",
                    help="auto: use the LLM when KOUBO_LLM_BASE_URL answers, else offline mode")
     p.add_argument("--add-staff", metavar="NAME",

@@ -1,10 +1,12 @@
-"""Input limits shared by the HTTP API and the Gradio app: question length and a per-client rate."""
+"""Input limits shared by the HTTP API and the Gradio app: question length, a per-client rate, request body size."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import deque
+from typing import Any
 
 
 class RateLimiter:
@@ -48,3 +50,72 @@ def rate_limited_message(retry_after: float) -> str:
 
 
 EMPTY_QUESTION_MESSAGE = "ご質問が空です。お知りになりたいことを入力してください。"
+
+
+def body_too_large_message(limit: int) -> str:
+    return f"送信された内容が大きすぎます（上限{limit // 1024}KB）。質問や履歴を短くして、もう一度お試しください。"
+
+
+class BodySizeLimit:
+    """ASGI middleware: request bodies under ``prefixes`` larger than ``max_bytes`` get 413 before the app reads
+    or parses them, whether the size is announced (Content-Length) or only seen while streaming (chunked).
+
+    Accepted bodies are buffered (at most ``max_bytes``) and handed to the app unchanged; other paths, such as
+    Gradio's own routes and uploads, pass through untouched.
+    """
+
+    def __init__(self, app: Any, max_bytes: int, prefixes: tuple[str, ...] = ("/api/",)) -> None:
+        self.app, self.max_bytes, self.prefixes = app, max_bytes, prefixes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
+        if declared:
+            try:
+                size = int(declared[0])
+                if size < 0:
+                    raise ValueError(size)
+            except ValueError:
+                await _json_error(send, 400, "リクエストの形式が正しくありません。",
+                                  "invalid Content-Length header")
+                return
+            if size > self.max_bytes:
+                await self._too_large(send, f"Content-Length {size}")
+                return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                await self._too_large(send, f"more than {len(body)} bytes streamed")
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()  # after the body: the disconnect, for streaming responses
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Any, seen: str) -> None:
+        await _json_error(send, 413, body_too_large_message(self.max_bytes),
+                          f"request body too large ({seen}); the limit is {self.max_bytes} bytes (KOUBO_MAX_BODY_BYTES)")
+
+
+async def _json_error(send: Any, status: int, message: str, detail: str) -> None:
+    """The API's error shape {"message": Japanese, "detail": English}, sent without the app; closes the connection
+    because the unread body may still be arriving."""
+    payload = json.dumps({"message": message, "detail": detail}, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+        (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": payload})

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.config import Settings
+from assistant.engine import bound_history
 from assistant.schema import Answer, StreamEvent
+from assistant.text import scrub
 from serving.auth import StaffAuth
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
@@ -96,7 +98,9 @@ class WebService:
         Yields (turn_id, event). If the consumer stops early (browser closed) or the engine raises, the turn
         keeps the text that arrived, marked partial.
         """
-        turn_id = self.storage.start_turn(conversation_id, question, history, channel=channel, client=client,
+        # Bounded before it is stored or used, the same way the engine bounds it (API and Gradio both come here).
+        history = bound_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        turn_id = self.storage.start_turn(conversation_id, scrub(question), history, channel=channel, client=client,
                                           session_id=session_id)
         text = ""
         last_save = time.monotonic()
