@@ -10,7 +10,7 @@ with ``--rebuild``:
   reported and its old chunks go;
 - a run that changes anything builds a complete new index generation beside the served one (unchanged
   passages take their vectors from the embedding cache or the served index, never re-embedded) and only
-  then switches the pointer to it in one atomic step (assistant/generations.py). ``kill -9`` at any moment
+  then switches the pointer to it in one atomic step (assistant/index/generations.py). ``kill -9`` at any moment
   leaves the served generation as it was; the next run removes the unfinished one. A run that changes
   nothing leaves the served generation in place. One ingest at a time (a lock file in the index folder).
 """
@@ -31,15 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.bm25 import BM25Index
-from assistant.config import Settings
-from assistant.embedding_cache import CachedPassageEmbedder, cache_file
-from assistant.embeddings import get_embedder
-from assistant.generations import Generations, number_of, pinned
-from assistant.japanese import default_tokenizer
-from assistant.schema import Chunk
-from assistant.sentence_index import SentenceIndex, sentence_units
-from assistant.store import ChunkStore
+from assistant.index.bm25 import BM25Index
+from assistant.domain.config import Settings
+from assistant.index.embedding_cache import CachedPassageEmbedder, cache_file
+from assistant.index.embeddings import get_embedder
+from assistant.index.generations import Generations, number_of, pinned
+from assistant.retrieval.japanese import default_tokenizer
+from assistant.domain.schema import Chunk
+from assistant.index.sentence_index import SentenceIndex, sentence_units
+from assistant.index.store import ChunkStore
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
 from corpus.splitter import split_document

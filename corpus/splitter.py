@@ -24,8 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.schema import SECTION_SEP, Chunk
-from assistant.text import match_key
+from assistant.domain.schema import SECTION_SEP, Chunk
+from assistant.domain.text import match_key
 
 # --- line classification -------------------------------------------------------------------------------------
 

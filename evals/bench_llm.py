@@ -68,8 +68,8 @@ def build_messages(question: str, chunks: list[tuple[str, str]], top_k: int = 5)
     Uses the engine's own system prompt and passage format; only the retrieval is approximated, since the
     prompt size (about top_k x 400 characters of passages) is what matters for serving.
     """
-    from assistant import prompts
-    from assistant.schema import Chunk, Passage
+    from assistant.domain import prompts
+    from assistant.domain.schema import Chunk, Passage
 
     q = _bigrams(question)
     ranked = sorted(chunks, key=lambda c: -len(q & _bigrams(c[1])))[:top_k]
@@ -85,7 +85,7 @@ def tool_schemas(strict: bool = True) -> list[dict[str, Any]]:
     """The tools exactly as the engine binds them (calculators + search_documents), in OpenAI format."""
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
-    from assistant.search_tool import langchain_tool
+    from assistant.answer.search_tool import langchain_tool
     from assistant.tools import ALL_TOOLS
 
     return [convert_to_openai_tool(t, strict=strict) for t in [*ALL_TOOLS, langchain_tool()]]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.text import nfkc
+from assistant.domain.text import nfkc
 
 log = logging.getLogger(__name__)
 

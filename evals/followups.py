@@ -1,4 +1,4 @@
-"""Accuracy of the follow-up detector (assistant.followup) on the labelled pairs, split tuning / held-out.
+"""Accuracy of the follow-up detector (assistant.answer.followup) on the labelled pairs, split tuning / held-out.
 
 python -m evals.followups [--dataset evals/datasets/followups.jsonl]
 """
@@ -34,7 +34,7 @@ def split(items: list[dict[str, Any]], seed: int = SEED) -> tuple[list[dict[str,
 
 
 def evaluate(items: list[dict[str, Any]]) -> dict[str, Any]:
-    from assistant.followup import depends_on_history
+    from assistant.answer.followup import depends_on_history
 
     wrong = [x for x in items if depends_on_history(x["question"]) != bool(x["depends"])]
     return {"n": len(items), "accuracy": 1 - len(wrong) / len(items) if items else None, "wrong": wrong}

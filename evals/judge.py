@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from assistant.config import ConfigError
+from assistant.domain.config import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Eval metrics: pure functions over plain dicts (the shapes written to results.jsonl).
 
-Every comparison of texts goes through :func:`assistant.text.match_key` (NFKC, whitespace removed), the rule
+Every comparison of texts goes through :func:`assistant.domain.text.match_key` (NFKC, whitespace removed), the rule
 DESIGN.md fixes for the FAQ dataset.
 
 Definitions (also shown in the report):
@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.text import match_key
+from assistant.domain.text import match_key
 
 SEARCH_TOOL = "search_documents"
 PERCENTILE_METHOD = "linear interpolation between closest ranks"

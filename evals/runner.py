@@ -445,11 +445,11 @@ def run_eval(
 
         ensure_index(settings, progress=progress)
     if mode == "answer" and assistant is None:
-        from assistant.engine import Assistant
+        from assistant.answer.engine import Assistant
 
         assistant = Assistant.from_settings(settings, backend=backend)
     if mode == "retrieval" and retriever is None:
-        from assistant.retrieval import Retriever
+        from assistant.retrieval.retriever import Retriever
 
         retriever = Retriever.from_settings(settings)
 

@@ -20,8 +20,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.config import Settings
-from assistant.text import has_lone_surrogates
+from assistant.domain.config import Settings
+from assistant.domain.text import has_lone_surrogates
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import EMPTY_QUESTION_MESSAGE, BodySizeLimit, rate_limited_message, too_long_message
@@ -341,7 +341,7 @@ def create_app(
     @app.post("/api/draft-reply", response_model=DraftResponse, responses=ERRORS, tags=["staff"],
               summary="A polite Japanese reply draft to an inquiry email (staff only)")
     async def draft_reply(body: DraftRequest, request: Request, staff: str = Depends(require_staff)) -> dict[str, Any]:
-        from assistant.drafting import MAX_INQUIRY_CHARS
+        from assistant.answer.drafting import MAX_INQUIRY_CHARS
 
         inquiry = body.inquiry.strip()
         if not inquiry:

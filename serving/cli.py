@@ -8,7 +8,7 @@ import logging
 import sys
 from typing import NoReturn
 
-from assistant.config import ConfigError
+from assistant.domain.config import ConfigError
 
 # Subcommand modules, in the order `koubo --help` lists them. Each module defines
 # ``register(subparsers) -> None`` and sets ``func`` on its parser; imports of heavy parts stay inside ``func``.

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from assistant.schema import Answer, Draft
+from assistant.domain.schema import Answer, Draft
 
 log = logging.getLogger(__name__)
 

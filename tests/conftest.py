@@ -23,7 +23,7 @@ for _k in [k for k in os.environ if k.startswith("KOUBO_")]:
 @pytest.fixture(scope="session")
 def index_settings(tmp_path_factory: pytest.TempPathFactory):
     """Settings whose data_dir holds a freshly built index of the three packaged documents."""
-    from assistant.config import load_settings
+    from assistant.domain.config import load_settings
     from corpus.ingest import ingest
 
     data_dir: Path = tmp_path_factory.mktemp("koubo-data")
@@ -31,21 +31,21 @@ def index_settings(tmp_path_factory: pytest.TempPathFactory):
     report = ingest(settings)
     assert not report.errors, report.errors
     assert report.total_chunks > 10
-    from assistant.generations import resolve
+    from assistant.index.generations import resolve
 
     return resolve(settings)  # pinned to the generation just built (its chroma_dir, bm25_path)
 
 
 @pytest.fixture(scope="session")
 def retriever(index_settings):
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.retriever import Retriever
 
     return Retriever.from_settings(index_settings)
 
 
 @pytest.fixture(scope="session")
 def offline_assistant(index_settings, retriever):
-    from assistant.engine import Assistant
+    from assistant.answer.engine import Assistant
 
     return Assistant(index_settings, retriever, backend="offline")
 
@@ -53,7 +53,7 @@ def offline_assistant(index_settings, retriever):
 @pytest.fixture()
 def make_llm_assistant(index_settings, retriever):
     """Build an Assistant around a scripted chat model: make_llm_assistant(script, **setting_overrides)."""
-    from assistant.engine import Assistant
+    from assistant.answer.engine import Assistant
     from assistant.testing import ScriptedChatModel
 
     def make(script, **overrides):

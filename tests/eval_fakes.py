@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.schema import Answer, Chunk, Citation, Passage, ToolCallRecord
+from assistant.domain.schema import Answer, Chunk, Citation, Passage, ToolCallRecord
 
 
 def passage(

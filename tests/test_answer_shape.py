@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from assistant import prompts
-from assistant.compose import MAX_BULLETS
-from assistant.engine import CONDENSE_TURN_CHARS, heuristic_condense
-from assistant.followup import depends_on_history
-from assistant.text import match_key, split_sentences
+from assistant.domain import prompts
+from assistant.answer.compose import MAX_BULLETS
+from assistant.answer.engine import CONDENSE_TURN_CHARS, heuristic_condense
+from assistant.answer.followup import depends_on_history
+from assistant.domain.text import match_key, split_sentences
 
 # (question, strings of which the first sentence must hold one per group): the calculated value leads.
 TYPICAL = [
@@ -127,7 +127,7 @@ def test_draft_beside_a_calculator_leaves_out_document_examples(offline_assistan
 
 
 def test_greeting_on_the_question_line_keeps_the_question(offline_assistant):
-    from assistant.drafting import question_of
+    from assistant.answer.drafting import question_of
 
     assert question_of("お世話になっております。補助率を教えてください。") == "補助率を教えてください。"
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.engine import Assistant
+from assistant.answer.engine import Assistant
 from serving.api import create_app
 from tests.web_fixtures import (
     STAFF_NAME,

@@ -43,7 +43,7 @@ def _small_pool():
 
 
 def test_synthetic_corpus_has_exactly_n_chunks_and_is_deterministic(tmp_path):
-    from assistant.config import load_settings
+    from assistant.domain.config import load_settings
     from corpus.catalog import load_catalog
     from corpus.splitter import split_document
     from evals.bench.synthetic import SentencePool, generate
@@ -74,7 +74,7 @@ def test_synthetic_corpus_has_exactly_n_chunks_and_is_deterministic(tmp_path):
 
 
 def test_composed_vectors_live_in_the_real_embedding_space(index_settings):
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
     from evals.bench.vectors import ComposedEmbedder
 
     real = get_embedder(index_settings)
@@ -93,7 +93,7 @@ def test_composed_vectors_live_in_the_real_embedding_space(index_settings):
 
 
 def test_synthetic_index_through_the_real_ingest_path_and_retrieval_measure(tmp_path, index_settings):
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
     from evals.bench.indexes import MARKER, bench_settings, build, index_bytes
     from evals.bench.retrieval_bench import STAGES, measure
     from evals.bench.synthetic import generate

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import PACKAGED_CORPUS
+from assistant.domain.config import PACKAGED_CORPUS
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 
 

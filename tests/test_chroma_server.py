@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import load_settings
-from assistant.retrieval import Retriever
+from assistant.domain.config import load_settings
+from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ingest
 
 CHROMA = shutil.which("chroma")
@@ -66,8 +66,8 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server, tmp_path):
 
 
 def test_unreachable_server_names_the_fix(tmp_path):
-    from assistant.config import ConfigError
-    from assistant.store import ChunkStore
+    from assistant.domain.config import ConfigError
+    from assistant.index.store import ChunkStore
 
     settings = load_settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=_free_port(),
                              _env_file=None)
@@ -82,7 +82,7 @@ def test_rebuild_through_a_server_switches_collections_atomically(chroma_server,
     import signal
     import sys
 
-    from assistant.generations import Generations
+    from assistant.index.generations import Generations
 
     settings = load_settings(data_dir=tmp_path / "app", chroma_host="127.0.0.1", chroma_port=chroma_server,
                              _env_file=None)

@@ -1,7 +1,7 @@
 """[n] markers → passages, in code."""
 
-from assistant.citations import resolve_citations
-from assistant.schema import Chunk, Passage
+from assistant.answer.citations import resolve_citations
+from assistant.domain.schema import Chunk, Passage
 
 
 def _p(i: int, text: str) -> Passage:

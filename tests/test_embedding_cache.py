@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.config import load_settings
-from assistant.embedding_cache import CachedPassageEmbedder, cache_file
-from assistant.embeddings import get_embedder
-from assistant.store import ChunkStore
+from assistant.domain.config import load_settings
+from assistant.index.embedding_cache import CachedPassageEmbedder, cache_file
+from assistant.index.embeddings import get_embedder
+from assistant.index.store import ChunkStore
 from corpus.ingest import ingest
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from assistant.engine import bound_history, heuristic_condense
-from assistant.retrieval import embeddable_query
+from assistant.answer.engine import bound_history, heuristic_condense
+from assistant.retrieval.retriever import embeddable_query
 from assistant.testing import scripted_tool_message, tool_call
-from assistant.text import contains
+from assistant.domain.text import contains
 
 RATE_ARGS = {"programme": "ai-compute-infra", "org_kind": "company", "employees": 3000,
              "deemed_large_enterprise": False}
@@ -272,7 +272,7 @@ def test_over_long_queries_are_embedded_by_their_start_and_end():
 def test_dead_endpoint_means_offline_with_notice(index_settings, retriever):
     import socket
 
-    from assistant.engine import Assistant
+    from assistant.answer.engine import Assistant
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

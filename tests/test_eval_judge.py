@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import ConfigError, load_settings
+from assistant.domain.config import ConfigError, load_settings
 from evals import judge, runner
 from tests.eval_fakes import ITEMS, scripted_assistant, write_jsonl
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from assistant.domain.config import load_settings
 from evals import compare, report, runner
 from serving import cli
 from tests.eval_fakes import (

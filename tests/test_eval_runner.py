@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
+from assistant.domain.config import load_settings
 from evals import runner
 from serving import cli
 from tests.eval_fakes import (
@@ -223,7 +223,7 @@ def test_cli_judge_without_endpoint_is_refused(tmp_path, capsys, monkeypatch, da
 def test_cli_shorthand_builds_the_assistant_from_settings(tmp_path, capsys, monkeypatch, dataset):
     """`koubo eval --dataset FILE --out DIR`: ensure the index, Assistant.from_settings, write a run."""
     seen: dict = {}
-    fake_engine = types.ModuleType("assistant.engine")
+    fake_engine = types.ModuleType("assistant.answer.engine")
 
     class Assistant:
         @classmethod
@@ -234,7 +234,7 @@ def test_cli_shorthand_builds_the_assistant_from_settings(tmp_path, capsys, monk
     fake_engine.Assistant = Assistant
     fake_ingest = types.ModuleType("corpus.ingest")
     fake_ingest.ensure_index = lambda settings, progress=False: seen.setdefault("indexed", True)
-    monkeypatch.setitem(sys.modules, "assistant.engine", fake_engine)
+    monkeypatch.setitem(sys.modules, "assistant.answer.engine", fake_engine)
     monkeypatch.setitem(sys.modules, "corpus.ingest", fake_ingest)
     monkeypatch.setenv("KOUBO_DATA_DIR", str(tmp_path / "data"))
     out = tmp_path / "run"
@@ -266,10 +266,10 @@ def test_cli_shorthand_builds_the_assistant_from_settings(tmp_path, capsys, monk
 def _engine_import_error() -> str | None:
     """Why the real engine cannot be imported yet (None when it can)."""
     try:
-        importlib.import_module("assistant.engine")
+        importlib.import_module("assistant.answer.engine")
         importlib.import_module("corpus.ingest")
     except ImportError as exc:
-        return f"assistant.engine is not importable yet: {exc}"
+        return f"assistant.answer.engine is not importable yet: {exc}"
     return None
 
 

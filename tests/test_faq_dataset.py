@@ -1,7 +1,7 @@
 """Checks on the FAQ eval set (evals/datasets/faq.jsonl): shape, gold sources against the documents, coverage.
 
 Fast and index-free: gold sources are checked against the document text itself with the same
-normalisation the eval runner uses (assistant.text.match_key / contains).
+normalisation the eval runner uses (assistant.domain.text.match_key / contains).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.text import contains, match_key
+from assistant.domain.text import contains, match_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "evals" / "datasets" / "faq.jsonl"

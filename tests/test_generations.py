@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import load_settings
-from assistant.engine import Assistant
-from assistant.generations import Generations, resolve
-from assistant.retrieval import Retriever
+from assistant.domain.config import load_settings
+from assistant.answer.engine import Assistant
+from assistant.index.generations import Generations, resolve
+from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ingest
 from serving.api import create_app
 from tests.web_fixtures import ServerThread, make_service

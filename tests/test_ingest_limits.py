@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import load_settings
-from assistant.retrieval import Retriever
+from assistant.domain.config import load_settings
+from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ingest
 from corpus.loaders import LoadError, load_text
 

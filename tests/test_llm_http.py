@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from assistant.engine import Assistant
-from assistant.llm import HealthChecker
+from assistant.answer.engine import Assistant
+from assistant.answer.llm import HealthChecker
 from assistant.testing import FakeOpenAIServer
 
 

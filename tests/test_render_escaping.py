@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.schema import Citation
+from assistant.domain.schema import Citation
 from serving.web import render
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'

@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bm25 import BM25Index
-from assistant.config import load_settings
-from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.generations import resolve
-from assistant.japanese import JapaneseTokenizer
-from assistant.retrieval import IndexMissingError, Retriever
-from assistant.schema import Chunk
-from assistant.sentence_index import SentenceIndex, sentence_units
-from assistant.store import ChunkStore
-from assistant.text import contains
+from assistant.index.bm25 import BM25Index
+from assistant.domain.config import load_settings
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.index.generations import resolve
+from assistant.retrieval.japanese import JapaneseTokenizer
+from assistant.retrieval.retriever import IndexMissingError, Retriever
+from assistant.domain.schema import Chunk
+from assistant.index.sentence_index import SentenceIndex, sentence_units
+from assistant.index.store import ChunkStore
+from assistant.domain.text import contains
 from corpus.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +247,7 @@ def test_reopen_in_a_new_process_without_our_embedding_function(index_settings):
     the stored config (not fall back to its default, which would download a model) and query by text."""
     code = textwrap.dedent(f"""
         import json, chromadb
-        import assistant.store as store
+        import assistant.index.store as store
         store._embedding_function_class()  # registers 'koubo' as an importing app would
         client = chromadb.PersistentClient(path={str(index_settings.chroma_dir)!r})
         col = client.get_collection({index_settings.collection!r})
@@ -270,8 +270,8 @@ def test_reopen_in_a_new_process_without_our_embedding_function(index_settings):
 def test_changing_the_embedder_requires_a_rebuild(index_settings, tmp_path):
     import shutil
 
-    from assistant.config import ConfigError
-    from assistant.store import ChunkStore
+    from assistant.domain.config import ConfigError
+    from assistant.index.store import ChunkStore
 
     data = tmp_path / "copy"
     shutil.copytree(index_settings.data_dir, data)
@@ -295,7 +295,7 @@ def test_koubo_search_cli(index_settings):
 
 
 def test_programme_names_steer_instead_of_matching_words(retriever):
-    from assistant.lexicon import programmes_named, strip_programme_names
+    from assistant.retrieval.lexicon import programmes_named, strip_programme_names
 
     # "geniac" would otherwise match only the e-mail address bzl-geniac in the contact block.
     assert "geniac" not in retriever.lexical_weights("GENIACの締め切りは？")
@@ -331,7 +331,7 @@ def test_query_embeddings_are_cached(retriever, monkeypatch):
 
 
 def test_search_does_not_count_the_collection_every_time(index_settings, monkeypatch):
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.retriever import Retriever
 
     r = Retriever.from_settings(index_settings)
     r.search("GPUノードの上限", 3)  # warm: sizes read once

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.config import PACKAGED_CORPUS
-from assistant.schema import Chunk
-from assistant.text import match_key, split_sentences
+from assistant.domain.config import PACKAGED_CORPUS
+from assistant.domain.schema import Chunk
+from assistant.domain.text import match_key, split_sentences
 from corpus.catalog import load_catalog
 from corpus.splitter import chunk_id, split_document
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from assistant.schema import Answer, Citation, Draft
+from assistant.domain.schema import Answer, Citation, Draft
 from serving.storage import MIGRATIONS, Storage, StorageError
 
 CITE = Citation(marker=1, chunk_id="c1", doc="ai-compute-infra-presurvey", title="事前調査", section="5. 支援方法",

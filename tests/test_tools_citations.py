@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.text import contains
+from assistant.domain.text import contains
 from assistant.tools import execute
 from assistant.tools.quotes import ALL_QUOTES
 

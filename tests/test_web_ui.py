@@ -11,8 +11,8 @@ import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.engine import Assistant
-from assistant.schema import Answer, Citation, ToolCallRecord
+from assistant.answer.engine import Assistant
+from assistant.domain.schema import Answer, Citation, ToolCallRecord
 from assistant.testing import scripted_tool_message
 from serving.api import SESSION_COOKIE, create_app
 from serving.web import render

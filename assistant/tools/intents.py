@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.japanese import default_tokenizer
-from assistant.text import nfkc
+from assistant.retrieval.japanese import default_tokenizer
+from assistant.domain.text import nfkc
 
 THRESHOLD = 2
 # Readings shorter than this collide too often (キカン: 期間/機関, ジキ: 時期/磁気) to stand for a word.

@@ -1,7 +1,7 @@
 """Sentences copied verbatim from corpus/documents/*.txt; every calculator rule cites one of them.
 
 tests/test_tools_citations.py checks that each constant occurs in its document (after
-assistant.text.match_key), so a typo here fails the suite instead of misquoting a ministry.
+assistant.domain.text.match_key), so a typo here fails the suite instead of misquoting a ministry.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.text import nfkc
+from assistant.domain.text import nfkc
 from assistant.tools import intents
 from assistant.tools.nodes import ROUTE2_MAX_NODES
 from assistant.tools.numerals import NUMBER_RUN, NUMBER_RUN_WITHOUT_COMMAS, mask_long_numbers, parse_number

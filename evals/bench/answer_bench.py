@@ -20,8 +20,8 @@ OVERHEAD_P95_MS = 100.0
 
 def _scenario(settings: Any, retriever: Any, questions: list[str], first_token_ms: float, token_ms: float,
               tool: bool, warmup: int = 3) -> dict[str, Any]:
-    from assistant.engine import Assistant
-    from assistant.llm import make_chat_model
+    from assistant.answer.engine import Assistant
+    from assistant.answer.llm import make_chat_model
     from evals.bench.fake_llm import LLMClock, TimedChatModel, server
 
     with server(first_token_ms, token_ms, tool) as srv:
@@ -53,7 +53,7 @@ def _scenario(settings: Any, retriever: Any, questions: list[str], first_token_m
 
 
 def run(workdir: Path, questions: int = 40, first_token_ms: float = 50.0, token_ms: float = 10.0) -> dict[str, Any]:
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.retriever import Retriever
     from evals.bench.indexes import real_index
 
     settings = real_index(Path(workdir))

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import PACKAGED_CORPUS, Settings, load_settings
+from assistant.domain.config import PACKAGED_CORPUS, Settings, load_settings
 from evals.bench.report import dir_bytes, say
 
 MARKER = "bench-index.json"
 ROOT = Path(__file__).resolve().parents[2]
 # An index built by other ingest/index code is rebuilt rather than measured (the code changes under us).
-_INDEX_CODE = ["corpus/ingest.py", "corpus/splitter.py", "assistant/store.py", "assistant/bm25.py",
-               "assistant/japanese.py", "assistant/sentence_index.py", "assistant/lexicon.py",
-               "assistant/generations.py"]
+_INDEX_CODE = ["corpus/ingest.py", "corpus/splitter.py", "assistant/index/store.py", "assistant/index/bm25.py",
+               "assistant/retrieval/japanese.py", "assistant/index/sentence_index.py", "assistant/retrieval/lexicon.py",
+               "assistant/index/generations.py"]
 
 
 def code_fingerprint() -> str:
@@ -40,7 +40,7 @@ def bench_settings(data_dir: Path, corpus_dir: Path = PACKAGED_CORPUS, **overrid
 
 
 def index_bytes(settings: Settings) -> dict[str, int]:
-    from assistant.generations import resolve
+    from assistant.index.generations import resolve
 
     settings = resolve(settings)  # the served generation's files
     chroma = dir_bytes(settings.chroma_dir)
@@ -50,7 +50,7 @@ def index_bytes(settings: Settings) -> dict[str, int]:
 
 
 def composed_embedder(workdir: Path, settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
     from evals.bench.synthetic import SentencePool
     from evals.bench.vectors import ComposedEmbedder
 
@@ -87,7 +87,7 @@ class _TimedEmbedder:
 
 def build(settings: Settings, embedder: Any, fresh: bool = True, label: str = "") -> BuiltIndex:
     """Ingest ``settings.corpus_dir`` into ``settings.data_dir`` through the real ingest path."""
-    from assistant.store import ChunkStore
+    from assistant.index.store import ChunkStore
     from corpus.ingest import ingest
 
     if fresh and settings.data_dir.exists():
@@ -125,7 +125,7 @@ def synthetic_index(workdir: Path, n: int, seed: int = 0, rebuild: bool = False)
 
 def real_index(workdir: Path) -> Settings:
     """An index of the packaged corpus (real embeddings), built once and reused."""
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
 
     settings = bench_settings(Path(workdir) / "indexes" / "real")
     marker = settings.data_dir / MARKER

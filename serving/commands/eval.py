@@ -124,7 +124,7 @@ def _print_summary(summary: dict) -> None:
 
 
 def run_cmd(args: argparse.Namespace) -> int:
-    from assistant.config import ConfigError, load_settings
+    from assistant.domain.config import ConfigError, load_settings
     from evals.runner import PACKAGED_DATASET, DatasetError, run_eval
 
     if getattr(args, "limit", None) is not None and args.limit < 1:

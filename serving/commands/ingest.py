@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.config import load_settings
+    from assistant.domain.config import load_settings
     from corpus.ingest import ingest
 
     settings = load_settings()

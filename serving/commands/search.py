@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.config import load_settings
-    from assistant.retrieval import Retriever
+    from assistant.domain.config import load_settings
+    from assistant.retrieval.retriever import Retriever
     from corpus.ingest import ensure_index
 
     settings = load_settings()

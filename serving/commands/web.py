@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         print_hash(args.add_staff)
         return 0
 
-    from assistant.config import load_settings
+    from assistant.domain.config import load_settings
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = load_settings(**overrides)

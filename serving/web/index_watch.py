@@ -13,8 +13,8 @@ import threading
 import weakref
 from typing import Any
 
-from assistant.config import Settings
-from assistant.generations import Generations, pinned
+from assistant.domain.config import Settings
+from assistant.index.generations import Generations, pinned
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class IndexWatcher:
 
     def check(self, service: Any) -> bool:
         """Switch ``service`` to the published generation if it is not the one served; True if it switched."""
-        from assistant.retrieval import Retriever
+        from assistant.retrieval.retriever import Retriever
 
         current = self._gens.current()
         old = service.assistant

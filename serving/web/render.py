@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from assistant.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
+from assistant.domain.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
 
 TOOL_LABELS = {
     "subsidy_rate": "補助率の確認",

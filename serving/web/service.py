@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.config import Settings
-from assistant.engine import bound_history
-from assistant.schema import Answer, StreamEvent
-from assistant.text import scrub
+from assistant.domain.config import Settings
+from assistant.answer.engine import bound_history
+from assistant.domain.schema import Answer, StreamEvent
+from assistant.domain.text import scrub
 from serving.auth import StaffAuth
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
@@ -28,7 +28,7 @@ PROGRESS_EVERY_S = 1.0
 @dataclass
 class WebService:
     settings: Settings
-    assistant: Any  # assistant.engine.Assistant; Any so tests may pass a look-alike
+    assistant: Any  # assistant.answer.engine.Assistant; Any so tests may pass a look-alike
     storage: Storage
     auth: StaffAuth
     limiter: RateLimiter = field(init=False)
@@ -47,7 +47,7 @@ class WebService:
         cls, settings: Settings, *, backend: str = "auto", chat_model: Any = None, assistant: Any = None,
     ) -> WebService:
         if assistant is None:
-            from assistant.engine import Assistant
+            from assistant.answer.engine import Assistant
 
             assistant = Assistant.from_settings(settings, backend=backend, chat_model=chat_model)  # type: ignore[arg-type]
         storage = Storage(settings.sqlite_path)

@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.schema import Citation, Draft
+from assistant.domain.schema import Citation, Draft
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
 from serving.web.service import WebService

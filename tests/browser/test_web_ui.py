@@ -190,7 +190,7 @@ def test_chat_keyboard_sources_copy_history_layout(web, browser, artifacts, size
 @pytest.fixture(scope="module")
 def web_llm(index_settings, retriever, tmp_path_factory):
     """The app with a scripted LLM that holds back its last token until the test releases it."""
-    from assistant.engine import Assistant
+    from assistant.answer.engine import Assistant
     from assistant.testing import scripted_tool_message
     from serving.api import create_app
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from assistant.config import Settings
+from assistant.domain.config import Settings
 
 log = logging.getLogger(__name__)
 

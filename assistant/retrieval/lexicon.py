@@ -1,4 +1,4 @@
-"""Query expansion from the helpdesk lexicon (assistant/lexicon/ja.yaml), for the lexical ranker only."""
+"""Query expansion from the helpdesk lexicon (assistant/retrieval/lexicon/ja.yaml), for the lexical ranker only."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from importlib import resources
 
 import yaml
 
-from assistant.text import nfkc
+from assistant.domain.text import nfkc
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:  # type: ignore[type-arg]
-    raw = resources.files("assistant").joinpath("lexicon/ja.yaml").read_text(encoding="utf-8")
+    raw = resources.files("assistant.retrieval").joinpath("lexicon/ja.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(raw) or {}
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import ConfigError, Settings
-from assistant.embeddings import Embedder, get_embedder
-from assistant.generations import resolve
-from assistant.schema import Chunk
+from assistant.domain.config import ConfigError, Settings
+from assistant.index.embeddings import Embedder, get_embedder
+from assistant.index.generations import resolve
+from assistant.domain.schema import Chunk
 
 log = logging.getLogger(__name__)
 

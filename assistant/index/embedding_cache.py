@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings import Embedder
+from assistant.index.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.text import nfkc
+from assistant.domain.text import nfkc
 
 Verdict = Literal["ok", "injection", "out_of_scope"]
 

@@ -1,4 +1,4 @@
-"""Japanese prompts and fixed user-facing texts, kept as data in assistant/prompts/ja.yaml."""
+"""Japanese prompts and fixed user-facing texts, kept as data in assistant/domain/prompts/ja.yaml."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from assistant.schema import Passage
+from assistant.domain.schema import Passage
 
 
 @lru_cache(maxsize=1)
 def texts() -> dict[str, str]:
-    raw = resources.files("assistant").joinpath("prompts/ja.yaml").read_text(encoding="utf-8")
+    raw = resources.files("assistant.domain").joinpath("prompts/ja.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(raw)
     return {k: str(v).rstrip("\n") if k != "system" else str(v) for k, v in data.items()}
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.schema import Chunk
-from assistant.store import COUNT_MAX_AGE, CachedCount, ChunkStore, _embedding_function_class
-from assistant.text import split_sentences
+from assistant.domain.schema import Chunk
+from assistant.index.store import COUNT_MAX_AGE, CachedCount, ChunkStore, _embedding_function_class
+from assistant.domain.text import split_sentences
 
 log = logging.getLogger(__name__)
 

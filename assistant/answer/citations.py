@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.schema import Citation, Passage
-from assistant.text import nfkc, split_sentences
+from assistant.domain.schema import Citation, Passage
+from assistant.domain.text import nfkc, split_sentences
 
 # [1], [1][2], [1, 2], [1,2,3], full-width ［１］ (normalised by NFKC before matching digits).
 _MARKER = re.compile(r"[\[［]\s*([0-9０-９]+(?:\s*[,、，]\s*[0-9０-９]+)*)\s*[\]］]")

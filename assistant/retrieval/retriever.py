@@ -11,15 +11,15 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.bm25 import BM25Index
-from assistant.config import ConfigError, Settings
-from assistant.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.generations import resolve
-from assistant.japanese import JapaneseTokenizer, default_tokenizer
-from assistant.lexicon import expansion_terms, programmes_named, strip_programme_names
-from assistant.schema import Chunk, Passage
-from assistant.sentence_index import SentenceIndex
-from assistant.store import COUNT_MAX_AGE, ChunkStore
+from assistant.index.bm25 import BM25Index
+from assistant.domain.config import ConfigError, Settings
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.index.generations import resolve
+from assistant.retrieval.japanese import JapaneseTokenizer, default_tokenizer
+from assistant.retrieval.lexicon import expansion_terms, programmes_named, strip_programme_names
+from assistant.domain.schema import Chunk, Passage
+from assistant.index.sentence_index import SentenceIndex
+from assistant.index.store import COUNT_MAX_AGE, ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ class Retriever:
 
     def find_quote(self, doc_id: str, quote: str) -> Chunk | None:
         """The stored chunk of ``doc_id`` whose text contains ``quote`` (after match_key), if any."""
-        from assistant.text import contains
+        from assistant.domain.text import contains
 
         ids = [cid for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10)]
         chunks = self.store.get(ids)  # one round trip for all candidates, then best first

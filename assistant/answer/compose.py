@@ -3,7 +3,7 @@
 Shape of the chat text: the lead (the sentence(s) that answer: each calculator's result, or else the best
 sentence of the documents), then the question back for a missing fact, then at most ``MAX_BULLETS`` short
 bullets (basis, conditions, one caveat per calculator, then further document sentences), each fact once.
-Markers are passage numbers (1-based into ``passages``); :func:`assistant.citations.resolve_citations`
+Markers are passage numbers (1-based into ``passages``); :func:`assistant.answer.citations.resolve_citations`
 renumbers them for the chat, the draft turns them into 「（出典：…）」.
 """
 
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.schema import Passage, ToolCallRecord
-from assistant.text import match_key
+from assistant.domain.schema import Passage, ToolCallRecord
+from assistant.domain.text import match_key
 from assistant.tools.render import Rendered, ask_sentence
 
 MAX_BULLETS = 5

@@ -107,7 +107,7 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     partial: bool = Field(False, description="The stream broke off; text is what arrived.")
     error: str | None = None
-    # The offline composer's structured parts (assistant.compose.OfflineParts), for staff drafts; not serialised.
+    # The offline composer's structured parts (assistant.answer.compose.OfflineParts), for staff drafts; not serialised.
     _parts: Any = PrivateAttr(default=None)
 
     @property

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.config import EMBEDDED_EMBEDDER, ConfigError, Settings
+from assistant.domain.config import EMBEDDED_EMBEDDER, ConfigError, Settings
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from assistant.text import nfkc
+from assistant.domain.text import nfkc
 
 # Parts of speech that carry no topic: particles, auxiliaries, punctuation, blanks.
 _DROP_POS = {"助詞", "助動詞", "補助記号", "空白"}

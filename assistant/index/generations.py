@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
+from assistant.domain.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class Generations:
 
     def client(self) -> Any:
         if self._client is None:
-            from assistant.store import make_client
+            from assistant.index.store import make_client
 
             self._client = make_client(self.settings)
         return self._client
