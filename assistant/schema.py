@@ -107,6 +107,10 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     partial: bool = Field(False, description="The stream broke off; text is what arrived.")
     error: str | None = None
+    coverage: Literal["answered", "not_in_documents", "out_of_scope"] = Field(
+        "answered", description="answered from the documents; not_in_documents (in scope, the documents are "
+        "silent); out_of_scope (refused)."
+    )
 
     def to_api(self) -> dict[str, Any]:
         """The JSON shape returned by `koubo ask --json` and `POST /api/ask`."""
@@ -124,6 +128,7 @@ class Answer(BaseModel):
             "timings_ms": self.timings_ms,
             "partial": self.partial,
             "error": self.error,
+            "coverage": self.coverage,
         }
 
 
