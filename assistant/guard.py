@@ -39,7 +39,7 @@ _INJECTION = [
     # Exfiltration: the system's own text, settings, secrets, files, staff and user data
     r"(スタッフ|職員|社員|管理者|ユーザー|利用者|会員|顧客)(の)?(一覧|名簿|リスト|個人情報)",
     r"環境変数|設定ファイル|コンフィグ|api\s?キー|アクセスキー|秘密鍵|(管理者|admin|root)の?パスワード",
-    r"(上|前|先|直前)の(文章|文|テキスト|内容|メッセージ)を?(そのまま|全部|全て|すべて)?(繰り返|復唱|出力|表示|コピー)",
+    r"(上|前|先|直前)の(文章|文|テキスト|内容|メッセージ|指示)を?(そのまま|全部|全て|すべて)?(繰り返|復唱|出力|表示|コピー)",
     r"(データベース|db|サーバー?|システム)(の|上の|内の)(テーブル|ファイル|ディレクトリ|中身)",
     r"/etc/|/proc/|/home/|\.ssh\b|\bpasswd\b|\.env\b",
     r"\b(print|show|list|dump|reveal|display|output|repeat|give me|tell me|what is|what are|what's)\b[^.?!\n]{0,40}"
