@@ -377,7 +377,7 @@ class Assistant:
         try:
             features = scope.features(self.retriever, query, passages)
             decision = scope.load_model().decide(features, self.retriever.store.embedder.name)
-        except Exception:  # noqa: BLE001 - a missing or broken model must not stop answering
+        except Exception:  # a missing or broken model must not stop answering
             log.exception("scope model failed; treating the question as in scope")
             return scope.Decision("answered", 1.0, 0.0, "scope model unavailable")
         log.debug("scope: %s (%s)", decision.coverage, decision.reason)

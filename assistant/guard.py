@@ -42,9 +42,10 @@ _INJECTION = [
     r"(上|前|先|直前)の(文章|文|テキスト|内容|メッセージ|指示)を?(そのまま|全部|全て|すべて)?(繰り返|復唱|出力|表示|コピー)",
     r"(データベース|db|サーバー?|システム)(の|上の|内の)(テーブル|ファイル|ディレクトリ|中身)",
     r"/etc/|/proc/|/home/|\.ssh\b|\bpasswd\b|\.env\b",
-    r"\b(print|show|list|dump|reveal|display|output|repeat|give me|tell me|what is|what are|what's)\b[^.?!\n]{0,40}"
-    r"\b(environment variables?|env vars?|config(uration)?( file)?|settings|system prompt|your prompt|instructions|"
-    r"api keys?|secrets?|passwords?|files|staff|employees|source code)\b",
+    (r"\b(print|show|list|dump|reveal|display|output|repeat|give me)\b[^.?!\n]{0,40}"
+     r"\b(environment variables?|env vars?|config(uration)?( file)?|settings|system prompt|your prompt|instructions|"
+     r"api keys?|secrets?|passwords?|files|staff|employees|source code)\b"),
+    r"\byour (system |hidden |initial )?(prompt|instructions|settings|configuration|config|environment)\b",
     r"\brepeat\b[^.?!\n]{0,30}\b(above|previous|earlier|verbatim)\b",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION), re.IGNORECASE)
@@ -73,17 +74,13 @@ _OUT_OF_SCOPE_ALWAYS = re.compile(
     r"(コード|プログラム|スクリプト|sql)を(書|作|生成)|実装して(ください|下さい)|"
     r"(相場|株価|為替レート|レート)を?(予想|予測)|(予想|予測)して(もらえ|ください|下さい|くれ)|"
     r"(競合|他社|ライバル|[a-zａ-ｚ]社)[^。]{0,20}(申請|応募|採択)(している|した|された)か|"
-    # Third parties' applications: other firms' proposals, results, estimates, lists of awardees
-    r"(他社|他の(会社|企業|事業者|応募者|申請者|大学)|競合|ライバル|\b[a-z]社|\b[a-z]大学|社名|企業名)"
-    r"[^。？?]{0,20}(申請|応募|提案|採択|見積|参加|結果|内容)|"
-    r"(採択|不採択|落選)(された|だった)?(企業|会社|事業者|大学)の?(一覧|リスト|名前|名称|社名)|"
-    r"(何社|何者)[^。？?]{0,10}(応募|申請)(してる|している|した)|"
+    # Third parties' applications: what other firms proposed, estimated or were awarded, whether they applied
+    r"(他社|他の(会社|企業|事業者|応募者|申請者|大学)|競合|ライバル|\b[a-z]社|\b[a-z]大学)[^。？?]{0,20}"
+    r"((申請|応募|提案|採択|見積|参加)(内容|結果|額|状況)|(申請|応募|採択|参加|出)(した|している|された|しました|されました|してる)か)|"
+    r"(採択|不採択|落選)(された|だった)?(企業|会社|事業者|大学)の?(一覧|リスト|名前|名称|社名)を?(教えて|見せて|出して|ください)|"
     # A cloud vendor's own account and service support
-    # Software and device support: installing, errors, commands
-    r"インストール(でき|し|する|方法)|アンインストール|再起動|(起動|接続)(しない|できない)|エラーが(出|で)|"
-    r"(コマンド|関数|クエリ|dockerfile|正規表現)[^。？?]{0,10}(書き方|使い方|直し方|意味|例)|"
     r"(aws|azure|gcp|google cloud|ec2|s3|iam|さくらのクラウド)[^。？?]{0,20}"
-    r"(アカウント|請求|ログイン|サポートプラン|クォータ|解約|インスタンスが|バケット|ドライバ|パスワード|ユーザー)|"
+    r"(アカウント|ログイン|サポートプラン|クォータ|解約|インスタンスが|バケット|パスワード)|"
     r"(アカウント|請求先|パスワード|ログイン)[^。]{0,15}(変更|設定|リセット|方法)|"
     r"(どっち|どちら)[^。]{0,10}(速い|早い|高性能|性能が)|"
     # English requests for code or commands
@@ -97,6 +94,9 @@ _OFF_TOPIC = re.compile(
     r"天気|株価|為替相場|レシピ|料理|占い|恋愛|ゲーム|映画|音楽|スポーツ|野球|サッカー|旅行|ホテル|"
     r"コードを書|プログラムを書|python|javascript|翻訳して|小説|詩を|歌詞|ジョーク|冗談|"
     r"確定申告|年金|税金|ビザ|医療費|病院|宝くじ|競馬|仮想通貨|ビットコイン|ランチ|お店|飲食店|グルメ|居酒屋|"
+    # software and device support: installing, errors, commands
+    r"インストール(でき|し|する|方法)|アンインストール|再起動|(起動|接続)(しない|できない)|エラーが(出|で)|ドライバ|"
+    r"(コマンド|関数|クエリ|dockerfile|正規表現)[^。？?]{0,10}(書き方|使い方|直し方|意味|例)|"
     r"ニュース|国債|法人税|所得税|住民税|相続税|贈与税|(の|って)株|株を|株は|"
     r"(メール|手紙|文章|挨拶|スピーチ|作文|感想文|記事|コピー|歌詞|詩|俳句|短歌|物語)を?(書いて|作って|考えて)|"
     r"^(こんにちは|こんばんは|おはよう|ありがとう|さようなら|またね|hello|hi\b|thanks|thank you)",

@@ -97,10 +97,10 @@ def _model_key(text: str) -> str:
     return re.sub(r"[ -]", "", text.lower())
 
 
-_MODEL_NUMBERS: "weakref.WeakKeyDictionary[Retriever, frozenset[str]]" = weakref.WeakKeyDictionary()
+_MODEL_NUMBERS: weakref.WeakKeyDictionary[Retriever, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _corpus_model_numbers(retriever: "Retriever") -> frozenset[str]:
+def _corpus_model_numbers(retriever: Retriever) -> frozenset[str]:
     """Alphanumeric product names in the indexed documents (H100, p5.48xlarge …), computed once per retriever."""
     found = _MODEL_NUMBERS.get(retriever)
     if found is None:
@@ -110,7 +110,7 @@ def _corpus_model_numbers(retriever: "Retriever") -> frozenset[str]:
     return found
 
 
-def vocabulary_evidence(retriever: "Retriever", question: str) -> tuple[float, int, str, int]:
+def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int, str, int]:
     """(share of content nouns the documents use, number they never use, foreign scheme name or '', nouns).
 
     Programme names (GENIAC, インフラ補助) are blanked first: they never occur in the documents' prose."""
@@ -137,7 +137,7 @@ def vocabulary_evidence(retriever: "Retriever", question: str) -> tuple[float, i
     return (len(known) / n if n else 1.0), n - len(known), foreign, n
 
 
-def features(retriever: "Retriever", question: str, passages: Sequence["Passage"]) -> Features:
+def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -> Features:
     """The scope features of ``question`` given the passages retrieved for it (cheap: the vector is cached)."""
     coverage, oov, foreign, n = vocabulary_evidence(retriever, question)
     return Features(
@@ -178,7 +178,7 @@ class ScopeModel:
         self.scope, self.lexical, self.nid, self.embedder = scope, lexical, nid, embedder
 
     @classmethod
-    def from_arrays(cls, data: dict[str, np.ndarray]) -> "ScopeModel":
+    def from_arrays(cls, data: dict[str, np.ndarray]) -> ScopeModel:
         def part(prefix: str) -> LogisticModel:
             return LogisticModel(
                 data[f"{prefix}_w"].astype(np.float64), float(data[f"{prefix}_b"]),

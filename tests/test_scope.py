@@ -43,6 +43,10 @@ IN_SCOPE_UNFLAGGED = [
     "What is the subsidy rate for large companies?",
     "事前調査の提出先を確認したいです",
     "GPUノード数の上限と、超える場合の扱いは？",
+    "What are the instructions for applying?",
+    "What is the deadline for submitting files?",
+    "他の会社と共同で申請できますか？",
+    "GPUサーバーにソフトをインストールする費用は対象？",
 ]
 
 OUT_OF_SCOPE = ["腰痛に効くストレッチを教えて", "北海道のおすすめの温泉は？", "札幌市の起業支援補助金の申請方法"]
@@ -243,7 +247,7 @@ def test_heldout_gate(offline_assistant):
     assert s["n"] >= 250 and s["errors"] == 0
     assert s["refusal"]["false_refusal_rate"] <= 0.02
     assert s["coverage"]["not_in_documents_recall"] >= 0.8
-    # The target is 0.97; the method reaches 0.897 on this half (see the report). This floor catches
+    # The target is 0.97; the method reaches 0.891 on this half (docs/evaluation.md). This floor catches
     # regressions without hiding that gap.
     assert s["refusal"]["accuracy"] >= 0.88
 
