@@ -21,6 +21,9 @@ Definitions (also shown in the report):
 - answer length: characters of the answer text before any source list, p50/p95 over answered items and over
   single-fact items (in-scope, single-turn, one must_include group).
 - latency percentiles: linear interpolation between closest ranks (numpy's default "linear" method).
+- coverage: the outcome an answer has (answered / not_in_documents / out_of_scope) against the expected one
+  (the item's ``expected_coverage``, else out_of_scope for ``out_of_scope: true``, else answered); the summary
+  holds the confusion matrix (expected → produced), accuracy and recall per expected outcome.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.domain.text import match_key
+
+COVERAGES = ("answered", "not_in_documents", "out_of_scope")
 
 SEARCH_TOOL = "search_documents"
 PERCENTILE_METHOD = "linear interpolation between closest ranks"
@@ -193,6 +198,9 @@ def item_metrics(
     refused = bool(result.get("refused"))
     m["refusal_ok"] = refused if out_of_scope else None
     m["false_refusal"] = refused if not out_of_scope else None
+    produced = result.get("coverage")
+    expected_cov = expected.get("coverage") or ("out_of_scope" if out_of_scope else "answered")
+    m["coverage_ok"] = (produced == expected_cov) if produced else None
     valid, total = citation_counts(result.get("citations") or [], retrieved)
     m["citations_valid"], m["citations_total"] = valid, total
     m["citation_validity"] = valid / total if total else None
@@ -214,6 +222,8 @@ def failure_reasons(metrics: Mapping[str, Any], error: str | None = None) -> lis
         reasons.append("should have refused")
     if metrics.get("false_refusal") is True:
         reasons.append("refused an in-scope question")
+    if metrics.get("coverage_ok") is False:
+        reasons.append("wrong coverage outcome")
     validity = metrics.get("citation_validity")
     if validity is not None and validity < 1.0:
         reasons.append("invalid citation")
@@ -322,6 +332,37 @@ def category_summary(rows: Sequence[Mapping[str, Any]], mode: str) -> dict[str, 
     return out
 
 
+def coverage_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Confusion matrix of expected vs produced coverage, accuracy and recall per expected outcome."""
+    pairs = [
+        ((r.get("expected") or {}).get("coverage") or "answered", r.get("coverage"))
+        for r in rows
+        if r.get("coverage") and not r.get("error")
+    ]
+    if not pairs:
+        return None
+    matrix = {e: {p: 0 for p in COVERAGES} for e in COVERAGES}
+    for exp, got in pairs:
+        matrix.setdefault(exp, {p: 0 for p in COVERAGES})
+        matrix[exp][got] = matrix[exp].get(got, 0) + 1
+    recall = {
+        e: (matrix[e][e] / sum(matrix[e].values())) if sum(matrix[e].values()) else None for e in matrix
+    }
+    text = "; ".join(
+        f"{e}: " + ", ".join(f"{p} {n}" for p, n in matrix[e].items() if n)
+        for e in matrix
+        if sum(matrix[e].values())
+    )
+    return {
+        "n": len(pairs),
+        "accuracy": sum(1 for e, g in pairs if e == g) / len(pairs),
+        "matrix": matrix,
+        "recall": recall,
+        "not_in_documents_recall": recall.get("not_in_documents"),
+        "matrix_text": text,
+    }
+
+
 def summarize(rows: Sequence[Mapping[str, Any]], mode: str = "answer") -> dict[str, Any]:
     """The metric part of summary.json; answer-side sections are None in retrieval mode."""
     summary: dict[str, Any] = {
@@ -333,6 +374,7 @@ def summarize(rows: Sequence[Mapping[str, Any]], mode: str = "answer") -> dict[s
         "tools": None,
         "refusal": None,
         "citations": None,
+        "coverage": None,
         "latency_ms": latency_summary(rows),
         "categories": category_summary(rows, mode),
     }
@@ -352,6 +394,7 @@ def summarize(rows: Sequence[Mapping[str, Any]], mode: str = "answer") -> dict[s
         "n_in_scope": _count(rows, "false_refusal"),
         "false_refusal_rate": _share(rows, "false_refusal"),
     }
+    summary["coverage"] = coverage_summary(rows)
     valid = sum(int(r["metrics"].get("citations_valid") or 0) for r in rows)
     total = sum(int(r["metrics"].get("citations_total") or 0) for r in rows)
     summary["citations"] = {

@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from evals.metrics import failure_reasons
+from evals.metrics import COVERAGES, failure_reasons
 
 # (label, path in summary.json); all are shares in 0..1.
 HEADLINE_RATES: list[tuple[str, tuple[str, ...]]] = [
@@ -20,6 +20,8 @@ HEADLINE_RATES: list[tuple[str, tuple[str, ...]]] = [
     ("refusal accuracy (out of scope)", ("refusal", "accuracy")),
     ("false-refusal rate (in scope, lower is better)", ("refusal", "false_refusal_rate")),
     ("citation validity", ("citations", "validity")),
+    ("coverage accuracy (answered / not in documents / out of scope)", ("coverage", "accuracy")),
+    ("not-in-documents recall", ("coverage", "not_in_documents_recall")),
     ("model-judged faithfulness", ("judge", "faithfulness")),
     ("model-judged correctness", ("judge", "correctness")),
 ]
@@ -38,6 +40,8 @@ DEFINITIONS = [
     "citation validity: citations whose quote occurs in a retrieved passage of the same doc/chunk.",
     "answer length: characters of the answer text before any source list, over answered items; single-fact: "
     "in-scope single-turn items with one must_include group.",
+    "coverage: the answer's outcome (answered / not_in_documents / out_of_scope) against the expected one "
+    "(expected_coverage, else out_of_scope for out_of_scope items, else answered); matrix rows are expected.",
     "latency p50/p95: linear interpolation between closest ranks; items that errored are left out. "
     "Items that errored count as failures in every other metric.",
 ]
@@ -106,6 +110,22 @@ def _run_line(summary: dict[str, Any]) -> str:
     )
 
 
+def coverage_rows(summary: dict[str, Any]) -> tuple[list[str], list[list[Any]]] | None:
+    """The coverage confusion matrix as (header, rows): expected outcome per row, produced per column."""
+    cov = summary.get("coverage")
+    if not cov:
+        return None
+    matrix = cov.get("matrix") or {}
+    cols = list(COVERAGES)
+    head = ["expected ↓ / produced →", *cols, "n", "recall"]
+    body = []
+    for exp, counts in matrix.items():
+        n = sum(counts.values())
+        if n:
+            body.append([exp, *[counts.get(c, 0) for c in cols], n, fmt_rate((cov.get("recall") or {}).get(exp))])
+    return head, body
+
+
 def _expected_lines(exp: dict[str, Any]) -> list[str]:
     lines = []
     if exp.get("out_of_scope"):
@@ -118,6 +138,8 @@ def _expected_lines(exp: dict[str, Any]) -> list[str]:
         lines.append("needs all gold sources")
     if exp.get("expected_tool"):
         lines.append(f"expected tool: {exp['expected_tool']}")
+    if exp.get("coverage") and exp.get("coverage") != "answered":
+        lines.append(f"expected coverage: {exp['coverage']}")
     return lines
 
 
@@ -189,6 +211,13 @@ def render_markdown(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> 
             ),
             "",
         ]
+    matrix = coverage_rows(summary)
+    if matrix:
+        head, body = matrix
+        out += ["## Coverage (expected → produced)", "", "| " + " | ".join(head) + " |",
+                "|" + " --- |" * len(head)]
+        out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in body]
+        out.append("")
     if summary.get("judge"):
         j = summary["judge"]
         out += [
@@ -335,6 +364,10 @@ def render_html(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
             ],
         ),
     ]
+    matrix = coverage_rows(summary)
+    if matrix:
+        body.append("<h2>Coverage (expected → produced)</h2>")
+        body.append(_table(*matrix))
     if summary.get("judge"):
         j = summary["judge"]
         body.append("<h2>Model-judged (opinion of a model, not a deterministic check)</h2>")

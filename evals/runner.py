@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evals import metrics
 
@@ -59,6 +59,15 @@ class EvalItem(BaseModel):
     needs_all_sources: bool = False
     notes: str | None = None
     draft: bool = False
+    expected_coverage: Literal["answered", "not_in_documents", "out_of_scope"] | None = Field(
+        None, validation_alias=AliasChoices("expected_coverage", "coverage"))
+    split: str | None = None
+
+    def coverage(self) -> str:
+        """The expected outcome: the explicit field, else out_of_scope for refusals, else answered."""
+        if self.expected_coverage:
+            return self.expected_coverage
+        return "out_of_scope" if self.out_of_scope else "answered"
 
     @field_validator("id", mode="before")
     @classmethod
@@ -85,6 +94,7 @@ class EvalItem(BaseModel):
             "expected_tool": self.expected_tool,
             "out_of_scope": self.out_of_scope,
             "needs_all_sources": self.needs_all_sources,
+            "coverage": self.coverage(),
         }
 
 
@@ -105,8 +115,8 @@ class JudgeLike(Protocol):
 # --- dataset ------------------------------------------------------------------------------------------------
 
 
-def load_dataset(path: Path, include_drafts: bool = False) -> tuple[list[EvalItem], int]:
-    """Items of a JSONL dataset and how many draft items were skipped."""
+def load_dataset(path: Path, include_drafts: bool = False, split: str | None = None) -> tuple[list[EvalItem], int]:
+    """Items of a JSONL dataset and how many draft items were skipped; ``split``: only items of that split."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -156,9 +166,12 @@ def load_dataset(path: Path, include_drafts: bool = False) -> tuple[list[EvalIte
         if item.draft and not include_drafts:
             skipped += 1
             continue
+        if split is not None and item.split != split:
+            continue
         items.append(item)
     if not items:
-        raise DatasetError(f"データセット {path} に評価できる項目がありません。")
+        where = f"（split「{split}」）" if split is not None else ""
+        raise DatasetError(f"データセット {path} に評価できる項目がありません{where}。")
     return items, skipped
 
 
@@ -216,6 +229,7 @@ def _base_row(item: EvalItem) -> dict[str, Any]:
         "tool_calls": [],
         "citations": [],
         "refused": False,
+        "coverage": None,
         "notice": None,
         "latency_ms": None,
         "timings_ms": {},
@@ -236,6 +250,7 @@ def answer_item(item: EvalItem, assistant: AssistantLike) -> dict[str, Any]:
             tool_calls=[_dump(t) for t in ans.tool_calls],
             citations=[_dump(c) for c in ans.citations],
             refused=bool(ans.refused),
+            coverage=getattr(ans, "coverage", None) or ("out_of_scope" if ans.refused else "answered"),
             notice=getattr(ans, "notice", None),
             timings_ms=dict(getattr(ans, "timings_ms", None) or {}),
             error=getattr(ans, "error", None),
@@ -417,6 +432,7 @@ def run_eval(
     assistant: AssistantLike | None = None,
     retriever: RetrieverLike | None = None,
     progress: bool = True,
+    split: str | None = None,
 ) -> EvalRun:
     """Evaluate a dataset end to end and write the run folder.
 
@@ -425,7 +441,7 @@ def run_eval(
     """
     if mode not in MODES or method not in METHODS or backend not in BACKENDS:
         raise ValueError(f"bad mode/method/backend: {mode}/{method}/{backend}")
-    items, skipped = load_dataset(Path(dataset_path))
+    items, skipped = load_dataset(Path(dataset_path), split=split)
     if limit is not None:
         items = items[: max(limit, 0)]
     judge_obj: JudgeLike | None = None
@@ -467,6 +483,8 @@ def run_eval(
     info = settings_info(
         settings, backend=backend, mode=mode, method=method if mode == "retrieval" else "fused"
     )
+    if split is not None:
+        info["split"] = split
     if mode == "retrieval":
         info["retrieval_k"] = k
     summary = build_summary(

@@ -89,6 +89,9 @@ class AskResponse(BaseModel):
     timings_ms: dict[str, float]
     partial: bool
     error: str | None
+    coverage: Literal["answered", "not_in_documents", "out_of_scope"] = Field(
+        "answered", description="answered / not_in_documents (in scope, documents silent) / out_of_scope (refused)"
+    )
 
 
 class DraftRequest(BaseModel):

@@ -157,6 +157,7 @@ def test_item_metrics_only_score_what_applies():
         "tool_ok": None,
         "refusal_ok": None,
         "false_refusal": False,
+        "coverage_ok": None,
         "citations_valid": 0,
         "citations_total": 0,
         "citation_validity": None,

@@ -37,6 +37,7 @@ RESULT_KEYS = {
     "tool_calls",
     "citations",
     "refused",
+    "coverage",
     "notice",
     "latency_ms",
     "timings_ms",
@@ -91,6 +92,7 @@ def test_answer_run_writes_results_and_summary(dataset, settings, tmp_path):
         "tool_ok": True,
         "refusal_ok": None,
         "false_refusal": False,
+        "coverage_ok": True,
         "citations_valid": 1,
         "citations_total": 1,
         "citation_validity": 1.0,
@@ -126,6 +128,11 @@ def test_answer_run_writes_results_and_summary(dataset, settings, tmp_path):
     assert s["tools"] == {"n": 2, "name_accuracy": 0.5}
     assert s["refusal"] == {"n_out_of_scope": 1, "accuracy": 0.0, "n_in_scope": 3, "false_refusal_rate": 0.0}
     assert s["citations"]["validity"] == 0.5 and s["citations"]["n"] == 2
+    # coverage: expected from out_of_scope (else answered); the errored item is left out of the matrix
+    assert r1["coverage"] == "answered" and o1["coverage"] == "answered" and o1["metrics"]["coverage_ok"] is False
+    assert s["coverage"]["n"] == 3 and s["coverage"]["accuracy"] == pytest.approx(2 / 3)
+    assert s["coverage"]["matrix"]["out_of_scope"] == {"answered": 1, "not_in_documents": 0, "out_of_scope": 0}
+    assert s["coverage"]["matrix"]["answered"]["answered"] == 2
     assert s["latency_ms"]["p50"] is not None and set(s["latency_ms"]["stages"]) == {"retrieve", "compose"}
     # retrieve took 10, 30 and 10 ms (the errored item is left out): linear interpolation
     assert s["latency_ms"]["stages"]["retrieve"] == {"p50": 10.0, "p95": pytest.approx(28.0)}

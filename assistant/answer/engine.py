@@ -13,16 +13,15 @@ import time
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from assistant.answer import guard
-
-from assistant.domain import prompts
+from assistant.answer import guard, scope
 from assistant.answer.citations import resolve_citations
-from assistant.domain.config import Settings
 from assistant.answer.llm import HealthChecker, make_chat_model
-from assistant.retrieval.retriever import Retriever
-from assistant.domain.schema import Answer, Draft, Passage, StreamEvent, ToolCallRecord
 from assistant.answer.search_tool import NAME as SEARCH_TOOL
+from assistant.domain import prompts
+from assistant.domain.config import Settings
+from assistant.domain.schema import Answer, Chunk, Draft, Passage, StreamEvent, ToolCallRecord
 from assistant.domain.text import has_lone_surrogates, match_key, nfkc, scrub, split_sentences
+from assistant.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -169,13 +168,20 @@ class Assistant:
         timings.update({f"retrieve.{k}": v for k, v in rt.items()})
         timings["retrieve"] = sum(rt.values())
 
-        best_dense = max((p.scores.get("dense", 0.0) for p in passages), default=0.0)
-        verdict = guard.check(question if not history else standalone, best_dense)
+        # Rules first (injection, exfiltration, named out-of-scope requests), then the scope model.
+        verdict = guard.check(question if not history else standalone)
+        decision: scope.Decision | None = None
+        if verdict.verdict == "ok":
+            t = time.perf_counter()
+            decision = self._scope_decision(standalone, passages)
+            timings["scope"] = (time.perf_counter() - t) * 1000
+            if decision.coverage == "out_of_scope":
+                verdict = guard.GuardResult("out_of_scope", decision.reason)
         if verdict.verdict != "ok":
             log.info("refused (%s): %s", verdict.verdict, verdict.reason)
             key = "refusal_injection" if verdict.verdict == "injection" else "refusal_out_of_scope"
             ans = Answer(question=question, text=prompts.text(key), refused=True, standalone_query=standalone,
-                         backend="llm" if use_llm else "offline", timings_ms=timings)
+                         backend="llm" if use_llm else "offline", timings_ms=timings, coverage="out_of_scope")
             yield StreamEvent(type="retrieved", passages=[])
             yield self._final(ans, t_start)
             return
@@ -193,6 +199,7 @@ class Assistant:
                 yield StreamEvent(type="status", text="LLMに接続できないため、オフラインモードで回答します…")
                 answer = self._offline_answer(question, history, standalone, passages,
                                               notice=prompts.text("llm_failed_notice"))
+                answer = self._apply_coverage(answer, decision, standalone, passages)
                 answer.error = f"llm: {exc.args[0]}"
                 if partial.strip():
                     answer.partial = True
@@ -200,7 +207,9 @@ class Assistant:
             timings["llm"] = (time.perf_counter() - t) * 1000
         else:
             t = time.perf_counter()
-            for record in (answer := self._offline_answer(question, history, standalone, passages)).tool_calls:
+            answer = self._offline_answer(question, history, standalone, passages)
+            answer = self._apply_coverage(answer, decision, standalone, passages)
+            for record in answer.tool_calls:
                 yield StreamEvent(type="tool_call", tool_call=record)
             timings["offline"] = (time.perf_counter() - t) * 1000
         answer.standalone_query = standalone
@@ -345,6 +354,7 @@ class Assistant:
         return Answer(
             question=question, text=cleaned.strip(), citations=citations, tool_calls=records, retrieved=passages,
             backend="llm", refused=refused, uncited=uncited and not refused,
+            coverage=scope.coverage_of_text(cleaned, refused),
         )
 
     def _run_search(self, args: dict[str, Any], passages: list[Passage]) -> dict[str, Any]:
@@ -425,6 +435,75 @@ class Assistant:
 
         return share
 
+    # --- coverage: answered / not in the documents -------------------------------------------------------------
+    def _scope_decision(self, query: str, passages: list[Passage]) -> scope.Decision:
+        """The scope model's verdict on the retrieval query (its vector is already in the retriever's cache)."""
+        try:
+            features = scope.features(self.retriever, query, passages)
+            decision = scope.load_model().decide(features, self.retriever.store.embedder.name)
+        except Exception:  # a missing or broken model must not stop answering
+            log.exception("scope model failed; treating the question as in scope")
+            return scope.Decision("answered", 1.0, 0.0, "scope model unavailable")
+        log.debug("scope: %s (%s)", decision.coverage, decision.reason)
+        return decision
+
+    def _apply_coverage(
+        self, answer: Answer, decision: scope.Decision | None, standalone: str, passages: list[Passage]
+    ) -> Answer:
+        """An offline answer with its coverage; a calculator that answered outranks "not in the documents"."""
+        if decision is not None and decision.coverage == "not_in_documents" and not any(
+            r.ok for r in answer.tool_calls
+        ):
+            return self._not_in_documents_answer(answer, standalone, passages)
+        answer.coverage = "answered"
+        return answer
+
+    def _not_in_documents_answer(self, base: Answer, standalone: str, passages: list[Passage]) -> Answer:
+        """「資料には記載がありません」, then the closest facts labelled as related, then whom to ask (cited)."""
+        passages = list(passages)
+        related = self._extract(standalone, passages, skip_when_tools=True)
+        lines = [prompts.text("not_in_documents_lead")]
+        if related:
+            lines.append(prompts.text("not_in_documents_related"))
+            lines.extend(f"・{s}" for s in related)
+        contact = self._contact_chunk(passages)
+        if contact is not None:
+            n = next((i for i, p in enumerate(passages, 1) if p.chunk.id == contact.id), None)
+            if n is None:
+                passages.append(Passage(chunk=contact, score=0.0, ranks={"contact": 1}))
+                n = len(passages)
+            lines.append(prompts.text("not_in_documents_contact", contact=_contact_line(contact)) + f"[{n}]")
+        else:
+            lines.append(prompts.text("not_in_documents_no_contact"))
+        cleaned, citations, _ = resolve_citations("\n".join(lines), passages)
+        return Answer(
+            question=base.question, text=cleaned, citations=citations, tool_calls=base.tool_calls,
+            retrieved=passages, backend=base.backend, notice=base.notice, coverage="not_in_documents",
+            timings_ms=base.timings_ms,
+        )
+
+    def _contact_chunk(self, passages: list[Passage]) -> Chunk | None:
+        """The documents' own contact section for the question: a section titled 連絡先, from the document the
+        answer's passages come from first; a contact limited to one subject (仮単価に関する連絡先) only when the
+        question's passages are about that subject."""
+        tok = self.retriever.tokenizer
+        ids = [cid for cid, _ in self.retriever.bm25.search(tok.tokenize("連絡先"), 20)]
+        contacts = [c for c in self.retriever.store.get(ids).values() if "連絡先" in c.section]
+        if not contacts:
+            return None
+        docs = list(dict.fromkeys(p.chunk.doc_id for p in passages))
+        seen_terms = set()
+        for p in passages[:3]:
+            seen_terms.update(tok.tokenize(p.chunk.text))
+
+        def rank(c: Chunk) -> tuple[int, int, int]:
+            title = c.section.split(" > ")[-1]
+            subject = title.split("に関する")[0] if "に関する" in title else ""
+            specific = bool(subject) and "本件" not in subject and not set(tok.tokenize(subject)) <= seen_terms
+            return (int(specific), docs.index(c.doc_id) if c.doc_id in docs else len(docs), c.ordinal)
+
+        return min(contacts, key=rank)
+
     def _cite_tool_quotes(self, result: dict[str, Any], passages: list[Passage]) -> list[int]:
         """Passage numbers holding the sentences a calculator cites; missing ones are fetched and appended."""
         markers: list[int] = []
@@ -480,6 +559,15 @@ class Assistant:
         from assistant.answer.drafting import compose_draft
 
         return compose_draft(self, inquiry)
+
+
+def _contact_line(chunk: Chunk) -> str:
+    """A contact section on one line: its lines after the heading, joined."""
+    lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
+    if lines and "連絡先" in lines[0]:
+        lines = lines[1:]
+    lines = [ln for ln in lines if not ln.startswith("以上")]
+    return " ".join(lines)
 
 
 def _is_heading_like(sentence: str, passage: Passage) -> bool:

@@ -114,6 +114,10 @@ class Answer(BaseModel):
     def parts(self) -> Any:
         """The offline composer's parts (lead, bullets, tool results, extracts), or None for LLM answers."""
         return self._parts
+    coverage: Literal["answered", "not_in_documents", "out_of_scope"] = Field(
+        "answered", description="answered from the documents; not_in_documents (in scope, the documents are "
+        "silent); out_of_scope (refused)."
+    )
 
     def to_api(self) -> dict[str, Any]:
         """The JSON shape returned by `koubo ask --json` and `POST /api/ask`."""
@@ -131,6 +135,7 @@ class Answer(BaseModel):
             "timings_ms": self.timings_ms,
             "partial": self.partial,
             "error": self.error,
+            "coverage": self.coverage,
         }
 
 

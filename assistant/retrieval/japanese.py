@@ -68,6 +68,25 @@ class JapaneseTokenizer:
                 out.append((m.surface(), tuple(m.part_of_speech()), m.normalized_form()))
         return out
 
+    def nouns(self, text: str) -> list[tuple[str, str]]:
+        """Content nouns in order as (normalised form, surface): common and proper nouns, no numerals.
+
+        Used by the scope decision to see which words of a question the documents know."""
+        tokenizer, mode = self._tok()
+        out: list[tuple[str, str]] = []
+        for piece in _pieces(nfkc(text)):
+            for m in tokenizer.tokenize(piece, mode):
+                pos = m.part_of_speech()
+                # 副詞可能 nouns (それぞれ, いくら, 最近) work as adverbs: they end a compound.
+                if ((pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] != "副詞可能")
+                        or pos[0] == "接尾辞"):
+                    form = m.normalized_form().strip().lower()
+                    if form:
+                        out.append((form, m.surface()))
+                else:
+                    out.append(("", m.surface()))  # a break: compounds are runs of adjacent nouns
+        return out
+
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []

@@ -2,7 +2,7 @@
 
 Forms:
   koubo eval --dataset FILE --out DIR [...]     shorthand for `koubo eval run ...`
-  koubo eval run --dataset FILE --out DIR [--backend auto|offline|llm] [--limit N]
+  koubo eval run --dataset FILE --out DIR [--backend auto|offline|llm] [--limit N] [--split NAME]
                  [--mode answer|retrieval] [--method fused|bm25|dense] [--judge]
   koubo eval compare RUN_A RUN_B [--out FILE.md]
   koubo eval from-feedback EXPORT.jsonl --out drafts.jsonl
@@ -33,6 +33,11 @@ def _add_run_args(p: argparse.ArgumentParser, suppress: bool = False) -> None:
     )
     p.add_argument("--backend", choices=["auto", "offline", "llm"], default=d("auto"))
     p.add_argument("--limit", type=int, default=d(None), help="only the first N items")
+    p.add_argument(
+        "--split",
+        default=d(None),
+        help="only items whose `split` field has this value (e.g. heldout for evals/datasets/scope_dev.jsonl)",
+    )
     p.add_argument(
         "--mode",
         choices=["answer", "retrieval"],
@@ -105,6 +110,13 @@ def _print_summary(summary: dict) -> None:
             f"  false-refusal {_pct(rf.get('false_refusal_rate'))}"
             f"  citations valid {_pct(c.get('validity'))}"
         )
+    cov = summary.get("coverage")
+    if cov:
+        print(
+            f"  coverage   accuracy {_pct(cov.get('accuracy'))}"
+            f"  not_in_documents recall {_pct(cov.get('not_in_documents_recall'))}"
+            f"  (expected → produced: {cov.get('matrix_text')})"
+        )
     if summary.get("judge"):
         j = summary["judge"]
         print(
@@ -155,6 +167,7 @@ def run_cmd(args: argparse.Namespace) -> int:
             limit=args.limit,
             judge=args.judge,
             progress=args.progress,
+            split=getattr(args, "split", None),
         )
     except DatasetError as exc:
         print(str(exc), file=sys.stderr)

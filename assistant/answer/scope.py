@@ -1,0 +1,224 @@
+"""Scope and coverage: is a question answered by the documents, in scope but not in them, or out of scope?
+
+Three outcomes (``Coverage``), decided after retrieval from signals that do not depend on any phrase list:
+
+- the question's **query embedding** (the vector retrieval already computed; cached by the retriever);
+- **retrieval evidence**: the best dense similarity and the best BM25 score of the retrieved passages;
+- **vocabulary evidence**: which of the question's content nouns occur in the indexed documents at all
+  (「英語」 in 「申請書は英語でも大丈夫？」 occurs nowhere), and whether the question names a scheme of its own —
+  a noun compound ending in 補助金・助成金… whose other nouns the documents never use (ものづくり補助金,
+  東京都の創業助成金) — which is another programme, not one of ours;
+- the programmes' own vocabulary (:func:`assistant.answer.guard.has_domain_term`).
+
+Two logistic regressions turn them into probabilities: ``p(in scope)`` over the embedding plus the scalars,
+and ``p(not in documents | in scope)`` over the scalars only (few parameters: its training data is small).
+The weights ship in ``scope_model.npz``; ``python -m evals.train_scope`` retrains them reproducibly from the
+tuning half of ``evals/datasets/scope_dev.jsonl`` (plus the documents' own sentences as in-scope examples).
+The injection rules of :mod:`assistant.answer.guard` run before this and are not replaced by it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from io import BytesIO
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from assistant.answer.guard import has_domain_term
+from assistant.retrieval.lexicon import strip_programme_names
+from assistant.domain.text import nfkc
+
+if TYPE_CHECKING:
+    from assistant.retrieval.retriever import Retriever
+    from assistant.domain.schema import Passage
+
+log = logging.getLogger(__name__)
+
+Coverage = Literal["answered", "not_in_documents", "out_of_scope"]
+COVERAGES: tuple[str, ...] = ("answered", "not_in_documents", "out_of_scope")
+#: The exact phrase an answer uses when the documents are silent (system prompt, offline composer, eval).
+NOT_IN_DOCUMENTS_PHRASE = "資料には記載がありません"
+
+MODEL_FILE = "scope_model.npz"
+#: Nouns that make a compound the name of a scheme: 「〇〇補助金」「〇〇助成事業」.
+_SCHEME_HEADS = frozenset({"補助金", "助成金", "給付金", "交付金", "奨励金", "支援金", "補助事業", "助成事業", "支援事業",
+                           "事業", "制度", "公募", "プログラム", "控除", "手当"})
+_COMPARISON = re.compile(r"比較|比べ|コスパ|どっち|どちら|違い|\bvs\b|versus|compare", re.IGNORECASE)
+_MODEL_NUMBER = re.compile(r"[A-Za-z]{1,8}[ -]?[0-9]{1,5}[A-Za-z]{0,3}")
+#: Scalar features, in the order of ``Features.scalars``.
+SCALAR_NAMES = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns")
+#: Scalars of the coverage model (with the embedding).
+NID_SCALARS = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "n_nouns")
+#: The lexical subset used when the index's embedder is not the one the model was trained with.
+LEXICAL = ("best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns")
+
+
+@dataclass(frozen=True)
+class Features:
+    embedding: np.ndarray
+    best_dense: float
+    best_bm25: float
+    noun_coverage: float
+    oov_nouns: int
+    domain_term: bool
+    foreign_scheme: str
+    n_nouns: int
+
+    def scalars(self, names: Sequence[str] = SCALAR_NAMES) -> np.ndarray:
+        values = {
+            "best_dense": self.best_dense,
+            "best_bm25": math.log1p(max(self.best_bm25, 0.0)),
+            "noun_coverage": self.noun_coverage,
+            "oov_nouns": float(min(self.oov_nouns, 3)),
+            "domain_term": float(self.domain_term),
+            "foreign_scheme": float(bool(self.foreign_scheme)),
+            "n_nouns": float(min(self.n_nouns, 8)),
+        }
+        return np.array([values[n] for n in names], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Decision:
+    coverage: Coverage
+    p_in_scope: float
+    p_not_in_documents: float
+    reason: str
+
+
+def _model_key(text: str) -> str:
+    return re.sub(r"[ -]", "", text.lower())
+
+
+_MODEL_NUMBERS: weakref.WeakKeyDictionary[Retriever, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _corpus_model_numbers(retriever: Retriever) -> frozenset[str]:
+    """Alphanumeric product names in the indexed documents (H100, p5.48xlarge …), computed once per retriever."""
+    found = _MODEL_NUMBERS.get(retriever)
+    if found is None:
+        texts = [nfkc(c.text) for c in retriever.store.all_chunks()]
+        found = frozenset(_model_key(m.group(0)) for t in texts for m in _MODEL_NUMBER.finditer(t))
+        _MODEL_NUMBERS[retriever] = found
+    return found
+
+
+def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int, str, int]:
+    """(share of content nouns the documents use, number they never use, foreign scheme name or '', nouns).
+
+    Programme names (GENIAC, インフラ補助) are blanked first: they never occur in the documents' prose."""
+    vocab = retriever.bm25.vocab
+    tokens = retriever.tokenizer.nouns(strip_programme_names(question))
+    nouns = [form for form, _ in tokens if form]
+    known = [n for n in nouns if n in vocab]
+    foreign = ""
+    run: list[tuple[str, str]] = []
+    for form, surface in [*tokens, ("", "")]:
+        if form:
+            run.append((form, surface))
+            continue
+        # A compound that ends in a scheme head and holds a noun the documents never use names another scheme.
+        if len(run) >= 2 and run[-1][0] in _SCHEME_HEADS and any(f not in vocab for f, _ in run[:-1]):
+            foreign = foreign or "".join(s for _, s in run)
+        run = []
+    if not foreign and _COMPARISON.search(question):
+        # A comparison of products the documents never name (A100 vs MI300X) is a shopping question.
+        named = _corpus_model_numbers(retriever)
+        unknown = [m.group(0) for m in _MODEL_NUMBER.finditer(question) if _model_key(m.group(0)) not in named]
+        foreign = f"product comparison: {unknown[0]}" if unknown else ""
+    n = len(nouns)
+    return (len(known) / n if n else 1.0), n - len(known), foreign, n
+
+
+def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -> Features:
+    """The scope features of ``question`` given the passages retrieved for it (cheap: the vector is cached)."""
+    coverage, oov, foreign, n = vocabulary_evidence(retriever, question)
+    return Features(
+        embedding=np.asarray(retriever.query_vector(question), dtype=np.float64),
+        best_dense=max((p.scores.get("dense", 0.0) for p in passages), default=0.0),
+        best_bm25=max((p.scores.get("bm25", 0.0) for p in passages), default=0.0),
+        noun_coverage=coverage, oov_nouns=oov, domain_term=has_domain_term(question), foreign_scheme=foreign,
+        n_nouns=n,
+    )
+
+
+class LogisticModel:
+    """sigmoid(w·z + b), z = the standardised [embedding?, scalars]; ``thresholds`` as trained."""
+
+    def __init__(self, weights: np.ndarray, bias: float, mean: np.ndarray, scale: np.ndarray,
+                 scalar_names: Sequence[str], use_embedding: bool, thresholds: Sequence[float]) -> None:
+        self.weights, self.bias, self.mean, self.scale = weights, float(bias), mean, scale
+        self.scalar_names = tuple(scalar_names)
+        self.use_embedding = use_embedding
+        self.thresholds = tuple(float(t) for t in thresholds)
+
+    def accepts(self, f: Features) -> bool:
+        """Whether ``f`` has the shape this model was trained on (an index with another embedder has not)."""
+        dim = len(self.mean) - len(self.scalar_names)
+        return not self.use_embedding or f.embedding.shape == (dim,)
+
+    def probability(self, f: Features) -> float:
+        parts = [f.embedding] if self.use_embedding else []
+        x = (np.concatenate([*parts, f.scalars(self.scalar_names)]) - self.mean) / self.scale
+        z = float(x @ self.weights + self.bias)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+class ScopeModel:
+    """The shipped classifiers: scope (embedding + scalars), its lexical fallback, and coverage."""
+
+    def __init__(self, scope: LogisticModel, lexical: LogisticModel, nid: LogisticModel, embedder: str) -> None:
+        self.scope, self.lexical, self.nid, self.embedder = scope, lexical, nid, embedder
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray]) -> ScopeModel:
+        def part(prefix: str) -> LogisticModel:
+            return LogisticModel(
+                data[f"{prefix}_w"].astype(np.float64), float(data[f"{prefix}_b"]),
+                data[f"{prefix}_mean"].astype(np.float64), data[f"{prefix}_scale"].astype(np.float64),
+                [str(s) for s in data[f"{prefix}_scalars"]], bool(data[f"{prefix}_embedding"]),
+                [float(t) for t in np.atleast_1d(data[f"{prefix}_threshold"])],
+            )
+
+        return cls(part("scope"), part("lexical"), part("nid"), str(data["embedder"]))
+
+    def decide(self, f: Features, embedder: str) -> Decision:
+        """Out of scope, not in the documents, or answered (the guard's rules have already run)."""
+        if f.foreign_scheme:
+            return Decision("out_of_scope", 0.0, 0.0, f"names another scheme or product: {f.foreign_scheme!r}")
+        same = embedder == self.embedder and self.scope.accepts(f)
+        model = self.scope if same else self.lexical
+        # A question in the programmes' own words needs less evidence to stay in scope than one without.
+        t_domain, t_plain = model.thresholds
+        threshold = t_domain if f.domain_term else t_plain
+        p_in = model.probability(f)
+        if p_in < threshold:
+            return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
+        if not (same and self.nid.accepts(f)):
+            return Decision("answered", p_in, 0.0, "coverage model needs the embedder it was trained with")
+        p_nid = self.nid.probability(f)
+        if p_nid >= self.nid.thresholds[0]:
+            return Decision("not_in_documents", p_in, p_nid, f"p(not in documents) {p_nid:.3f}")
+        return Decision("answered", p_in, p_nid, f"p(in scope) {p_in:.3f}, p(not in documents) {p_nid:.3f}")
+
+
+def coverage_of_text(text: str, refused: bool) -> Coverage:
+    """The outcome an answer's text states (the LLM path): a refusal, the "not in the documents" phrase, or an
+    answer. The phrase is compared after NFKC with whitespace removed, so 「資料には 記載がありません」 counts."""
+    if refused:
+        return "out_of_scope"
+    return "not_in_documents" if NOT_IN_DOCUMENTS_PHRASE in re.sub(r"\s+", "", nfkc(text)) else "answered"
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ScopeModel:
+    raw = resources.files("assistant.answer").joinpath(MODEL_FILE).read_bytes()
+    with np.load(BytesIO(raw), allow_pickle=False) as data:
+        return ScopeModel.from_arrays({k: data[k] for k in data.files})

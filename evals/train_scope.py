@@ -1,0 +1,194 @@
+"""Retrain the scope and coverage classifiers (assistant/answer/scope_model.npz) from the tuning half of the dev set.
+
+    python -m evals.train_scope            # writes assistant/answer/scope_model.npz, prints cross-validated figures
+    python -m evals.train_scope --check    # figures only, writes nothing
+
+Training data: the ``tuning`` half of evals/datasets/scope_dev.jsonl (never the held-out half, never the FAQ
+set) and, as extra in-scope examples for the embedding model only, the documents' own sentences. Everything
+is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS, thresholds chosen from
+cross-validated predictions on the tuning half (see docs/evaluation.md, "Scope and coverage").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from assistant.answer import scope
+
+log = logging.getLogger(__name__)
+
+DEV_SET = Path(__file__).resolve().parent / "datasets" / "scope_dev.jsonl"
+MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
+SEED = 13
+FOLDS = 5
+#: L2 strength per model (on standardised features), chosen by cross-validation on the tuning half.
+L2 = {"scope": 100.0, "lexical": 300.0, "nid": 100.0}
+#: In-scope tuning questions the two scope thresholds may refuse in cross-validation (of ~80).
+MAX_FALSE_REFUSALS = 1
+#: Share of answered tuning questions the coverage threshold may mark as not in the documents.
+MAX_FALSE_NID = 0.10
+
+
+def load_rows(split: str | None = "tuning") -> list[dict]:
+    rows = [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split is None or r["split"] == split]
+
+
+def question_features(retriever, questions: list[str]) -> list[scope.Features]:
+    """The features the engine computes, on the same retrieval (search, then the scope features)."""
+    out = []
+    for q in questions:
+        passages = retriever.search(q, retriever.settings.top_k)
+        out.append(scope.features(retriever, q, passages))
+    return out
+
+
+def design(feats: list[scope.Features], names: tuple[str, ...], embedding: bool) -> np.ndarray:
+    return np.stack([np.concatenate(([f.embedding] if embedding else []) + [f.scalars(names)]) for f in feats])
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Class-balanced L2 logistic regression on standardised features: (w, b, mean, scale)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    sw = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        m = z @ w + b
+        p = 1.0 / (1.0 + np.exp(-np.clip(m, -50, 50)))
+        nll = -np.sum(sw * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
+        g = sw * (p - y)
+        reg = l2 / len(y)
+        return nll + 0.5 * reg * w @ w, np.concatenate([z.T @ g + reg * w, [g.sum()]])
+
+    res = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    return res.x[:-1], float(res.x[-1]), mean, scale
+
+
+def predict(model: tuple, x: np.ndarray) -> np.ndarray:
+    w, b, mean, scale = model
+    return 1.0 / (1.0 + np.exp(-np.clip(((x - mean) / scale) @ w + b, -50, 50)))
+
+
+def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> np.ndarray:
+    """Out-of-fold probabilities for the rows of x (extra rows, if any, are always in training)."""
+    folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
+    out = np.zeros(len(y))
+    for k in range(FOLDS):
+        tr, te = folds != k, folds == k
+        xt, yt = x[tr], y[tr]
+        if extra is not None:
+            xt, yt = np.vstack([xt, extra[0]]), np.concatenate([yt, extra[1]])
+        out[te] = predict(fit(xt, yt, l2), x[te])
+    return out
+
+
+def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray) -> tuple[float, float]:
+    """(threshold with a programme term, threshold without) that refuse the most out-of-scope tuning questions
+    while refusing at most MAX_FALSE_REFUSALS in-scope ones (cross-validated p; ties: the lower thresholds)."""
+    best = (-1.0, 0.0, 0.0)
+    for td in np.linspace(0.0, 0.6, 61):
+        for tp in np.linspace(0.0, 0.9, 91):
+            refused = np.where(domain, p < td, p < tp) | ruled
+            if refused[y == 1].sum() <= MAX_FALSE_REFUSALS and refused[y == 0].mean() > best[0] + 1e-12:
+                best = (float(refused[y == 0].mean()), float(td), float(tp))
+    return best[1], best[2]
+
+
+def _rules(retriever, questions: list[str]) -> np.ndarray:
+    """Questions the rules refuse before any classifier: guard patterns and foreign-scheme names."""
+    from assistant.answer import guard
+
+    return np.array([guard.check(q).verdict != "ok" or bool(scope.vocabulary_evidence(retriever, q)[2])
+                     for q in questions])
+
+
+def train(retriever, check: bool = False) -> dict:
+    from evals.scope_synth import synthetic
+
+    rows = load_rows("tuning")
+    heldout = [r["question"] for r in load_rows("heldout")]
+    questions = [r["question"] for r in rows]
+    feats = question_features(retriever, questions)
+    cov = np.array([r["expected_coverage"] for r in rows])
+    y_scope = (cov != "out_of_scope").astype(float)
+    syn_in, syn_out, syn_unc = synthetic(exclude=heldout)
+    f_in, f_out, f_unc = (question_features(retriever, qs) for qs in (syn_in, syn_out, syn_unc))
+    domain = np.array([f.domain_term for f in feats])
+    ruled = _rules(retriever, questions)
+    report: dict = {"n_tuning": len(rows), "n_synthetic": {"in": len(syn_in), "out": len(syn_out),
+                                                           "uncovered": len(syn_unc)}, "cv": {}}
+    models: dict[str, tuple] = {}
+
+    for prefix, names, emb in (("scope", scope.SCALAR_NAMES, True), ("lexical", scope.LEXICAL, False)):
+        x = design(feats, names, emb)
+        extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
+                 np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
+        cv = cross_val(x, y_scope, L2[prefix], extra)
+        td, tp = scope_thresholds(cv, y_scope, domain, ruled)
+        refused = np.where(domain, cv < td, cv < tp) | ruled
+        report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
+                                "false_refusal": float(refused[y_scope == 1].mean()),
+                                "threshold_domain": td, "threshold_plain": tp}
+        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), L2[prefix]),
+                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
+
+    ins = y_scope == 1
+    y_nid = (cov[ins] == "not_in_documents").astype(float)
+    names = scope.NID_SCALARS
+    x = design([f for f, i in zip(feats, ins) if i], names, True)
+    extra = (np.vstack([design(f_in, names, True), design(f_unc, names, True)]),
+             np.concatenate([np.zeros(len(f_in)), np.ones(len(f_unc))]))
+    cv = cross_val(x, y_nid, L2["nid"], extra)
+    # The lowest threshold that marks at most MAX_FALSE_NID of the answered questions "not in the documents".
+    answered_p = np.sort(cv[y_nid == 0])[::-1]
+    t_nid = float(answered_p[int(np.floor(MAX_FALSE_NID * len(answered_p)))]) + 1e-6
+    report["cv"]["nid"] = {"recall": float((cv[y_nid == 1] >= t_nid).mean()),
+                           "answered_marked_nid": float((cv[y_nid == 0] >= t_nid).mean()), "threshold": t_nid}
+    models["nid"] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_nid, extra[1]]), L2["nid"]), names, True,
+                     np.array([t_nid]))
+    if check:
+        return report
+    arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name)}
+    for prefix, ((w, b, mean, sc), names, emb, thresholds) in models.items():
+        arrays.update({f"{prefix}_w": w.astype(np.float32), f"{prefix}_b": np.array(b),
+                       f"{prefix}_mean": mean.astype(np.float32), f"{prefix}_scale": sc.astype(np.float32),
+                       f"{prefix}_scalars": np.array(names), f"{prefix}_embedding": np.array(emb),
+                       f"{prefix}_threshold": thresholds})
+    tmp = MODEL_PATH.with_name(MODEL_PATH.stem + ".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(MODEL_PATH)  # atomic: a reader never sees half a model
+    report["written"] = str(MODEL_PATH)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--check", action="store_true", help="print cross-validated figures, write nothing")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    from assistant.domain.config import load_settings
+    from assistant.retrieval.retriever import Retriever
+    from corpus.ingest import ensure_index
+
+    settings = load_settings()
+    ensure_index(settings, progress=False)
+    report = train(Retriever.from_settings(settings), check=args.check)
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
