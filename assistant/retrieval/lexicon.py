@@ -33,11 +33,16 @@ def _programmes(progs: Programmes) -> list[tuple[tuple[str, ...], frozenset[str]
 
 
 def programmes_named(query: str, progs: Programmes | None = None) -> list[frozenset[str]]:
-    """Document-id sets of the programmes the query names outright (programme file order; default: the
-    programmes the settings name)."""
+    """Document-id sets of the programmes the query names outright, in the order the query names them (default
+    programmes: those the settings name)."""
     progs = progs if progs is not None else current_programmes()
     q = nfkc(query).lower()
-    return [docs for names, docs in _programmes(progs) if any(n in q for n in names)]
+    found = []
+    for names, docs in _programmes(progs):
+        positions = [q.find(n) for n in names if n in q]
+        if positions:
+            found.append((min(positions), docs))
+    return [docs for _, docs in sorted(found, key=lambda t: t[0])]
 
 
 def expand_query(query: str) -> str:
