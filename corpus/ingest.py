@@ -36,6 +36,7 @@ from assistant.domain.config import Settings
 from assistant.index.embedding_cache import CachedPassageEmbedder, cache_file
 from assistant.index.embeddings import get_embedder
 from assistant.index.generations import Generations, number_of, pinned
+from corpus.programme_check import activate as activate_programmes
 from assistant.retrieval.japanese import default_tokenizer
 from assistant.domain.schema import Chunk
 from assistant.index.sentence_index import SentenceIndex, sentence_units
@@ -73,6 +74,8 @@ class IngestReport:
     embedding_cache_hits: int = 0  # passages whose vectors came from the embedding cache
     generation: str | None = None  # the generation served after this run
     seconds: float = 0.0
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc id → loaded text (programme check)
+    programmes: list[str] = field(default_factory=list)  # the programme check's report lines
 
     def summary_ja(self) -> str:
         lines = [
@@ -87,6 +90,7 @@ class IngestReport:
         for path in self.missing:
             lines.append(f"  ⚠ {path}: 以前に取り込んだファイルが見つからないため、索引から外しました。"
                          "残す場合は、ファイルを元の場所に戻して再度取り込んでください。")
+        lines.extend(self.programmes)
         return "\n".join(lines)
 
 
@@ -243,7 +247,10 @@ def ingest(
     """
     settings = pinned(settings, None)
     with _exclusive(settings.index_dir / ".ingest.lock"):
-        return _ingest(settings, [Path(p) for p in paths or []], rebuild, progress, store, export_embedding_cache)
+        report = _ingest(settings, [Path(p) for p in paths or []], rebuild, progress, store, export_embedding_cache)
+        # Programmes whose quotes are not in the ingested text are not served (corpus/programme_check.py).
+        report.programmes = activate_programmes(settings, report.texts)
+        return report
 
 
 def _ingest(
@@ -339,6 +346,7 @@ def _build(
             report.errors.append(FileError(str(f), "本文が見つからなかったため取り込みませんでした。", "no chunks", "empty"))
             continue
         desired[meta.id] = chunks
+        report.texts[meta.id] = text
         report.documents[meta.id] = str(f)
         sources[meta.id] = str(f.resolve())
     for doc in failed_docs:

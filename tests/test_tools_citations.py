@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.domain import programmes
 from assistant.domain.text import contains
 from assistant.tools import execute
-from assistant.tools.quotes import ALL_QUOTES
 
 DOCS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 
@@ -18,10 +18,13 @@ def corpus() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in DOCS.glob("*.txt")}
 
 
+ALL_QUOTES = {f"{p.id}:{where}": c for p in programmes.load(DOCS) for where, c in p.cited()}
+
+
 @pytest.mark.parametrize("name", sorted(ALL_QUOTES))
-def test_quote_constant_occurs_in_its_document(name):
+def test_programme_quote_occurs_in_its_document(name):
     q = ALL_QUOTES[name]
-    assert contains(corpus()[q.doc], q.text), name
+    assert contains(corpus()[q.doc], q.quote), name
 
 
 CALLS = [

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.domain import programmes
 from assistant.domain.text import nfkc
 
 Verdict = Literal["ok", "injection", "out_of_scope"]
@@ -50,11 +51,11 @@ _INJECTION = [
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION), re.IGNORECASE)
 
-# Words that place a question inside the programmes the corpus covers.
+# Words that place a question inside the programmes the corpus covers; each programme's names come from its file.
 _DOMAIN = [
-    "補助", "助成", "公募", "応募", "申請", "事前調査", "採択", "審査", "基盤モデル", "生成ai", "geniac", "nedo",
+    "補助", "助成", "公募", "応募", "申請", "事前調査", "採択", "審査", "基盤モデル", "生成ai",
     "経済産業省", "経産省", "計算リソース", "計算資源", "gpu", "h100", "ノード", "p5", "aws", "クラウド",
-    "電子計算機", "供給確保", "中小企業", "大企業", "みなし", "特定事業者", "学術機関", "大学", "研究開発",
+    "中小企業", "大企業", "みなし", "特定事業者", "学術機関", "大学", "研究開発",
     "従業員", "定額", "補助率", "助成率", "上限", "締切", "締め切り", "期限", "募集", "スケジュール", "期間",
     "連絡先", "問い合わせ", "問合せ", "対象", "費用", "経費", "外注", "データ整備", "為替", "仮単価",
     "llm", "大規模言語モデル", "マルチモーダル", "ファインチューニング", "チューニング", "事務局", "支援",
@@ -111,8 +112,10 @@ class GuardResult:
 
 
 def has_domain_term(question: str) -> bool:
+    """The question uses the programmes' words: the generic ones above or a programme's own names (its file)."""
     q = nfkc(question).lower()
-    return any(term in q for term in _DOMAIN)
+    names = (n for ns in programmes.current().colloquial_names().values() for n in ns)
+    return any(term in q for term in _DOMAIN) or any(n in q for n in names)
 
 
 def check(question: str, top_dense_similarity: float | None = None, min_similarity: float = 0.80) -> GuardResult:

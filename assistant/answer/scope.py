@@ -115,7 +115,7 @@ def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int
 
     Programme names (GENIAC, インフラ補助) are blanked first: they never occur in the documents' prose."""
     vocab = retriever.bm25.vocab
-    tokens = retriever.tokenizer.nouns(strip_programme_names(question))
+    tokens = retriever.tokenizer.nouns(strip_programme_names(question, retriever.programmes()))
     nouns = [form for form, _ in tokens if form]
     known = [n for n in nouns if n in vocab]
     foreign = ""

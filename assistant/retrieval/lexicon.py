@@ -1,4 +1,5 @@
-"""Query expansion from the helpdesk lexicon (assistant/retrieval/lexicon/ja.yaml), for the lexical ranker only."""
+"""Query expansion from the helpdesk lexicon (assistant/retrieval/lexicon/ja.yaml), for the lexical ranker only,
+and the programme names applicants write, read from the programme files (assistant/domain/programmes.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from importlib import resources
 
 import yaml
 
+from assistant.domain.programmes import Programmes
+from assistant.domain.programmes import current as current_programmes
 from assistant.domain.text import nfkc
 
 
@@ -23,19 +26,23 @@ def expansions() -> dict[str, tuple[str, ...]]:
     return {nfkc(str(k)).lower(): tuple(str(v) for v in vals) for k, vals in (data.get("expansions") or {}).items()}
 
 
-@lru_cache(maxsize=1)
-def _programmes() -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
-    out = {}
-    for name, spec in (_lexicon().get("programmes") or {}).items():
-        names = tuple(nfkc(str(n)).lower() for n in spec.get("names") or [])
-        out[str(name)] = (names, frozenset(str(d) for d in spec.get("documents") or []))
-    return out
+def _programmes(progs: Programmes) -> list[tuple[tuple[str, ...], frozenset[str]]]:
+    """(names applicants write, document ids) per programme, in file order."""
+    names = progs.colloquial_names()
+    return [(names[p.id], frozenset(p.documents)) for p in progs]
 
 
-def programmes_named(query: str) -> list[frozenset[str]]:
-    """Document-id sets of the programmes the query names outright (lexicon order)."""
+def programmes_named(query: str, progs: Programmes | None = None) -> list[frozenset[str]]:
+    """Document-id sets of the programmes the query names outright, in the order the query names them (default
+    programmes: those the settings name)."""
+    progs = progs if progs is not None else current_programmes()
     q = nfkc(query).lower()
-    return [docs for names, docs in _programmes().values() if any(n in q for n in names)]
+    found = []
+    for names, docs in _programmes(progs):
+        positions = [q.find(n) for n in names if n in q]
+        if positions:
+            found.append((min(positions), docs))
+    return [docs for _, docs in sorted(found, key=lambda t: t[0])]
 
 
 def expand_query(query: str) -> str:
@@ -54,13 +61,14 @@ def expansion_terms(query: str) -> list[str]:
     return extra
 
 
-@lru_cache(maxsize=1)
-def _programme_names_pattern() -> re.Pattern[str] | None:
-    names = sorted({n for ns, _ in _programmes().values() for n in ns}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+@lru_cache(maxsize=16)
+def _programme_names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    ordered = sorted(set(names), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in ordered), re.IGNORECASE) if ordered else None
 
 
-def strip_programme_names(query: str) -> str:
-    """The query with the programme names of the lexicon blanked out (NFKC, case-insensitive)."""
-    pattern = _programme_names_pattern()
+def strip_programme_names(query: str, progs: Programmes | None = None) -> str:
+    """The query with the programmes' names blanked out (NFKC, case-insensitive)."""
+    progs = progs if progs is not None else current_programmes()
+    pattern = _programme_names_pattern(tuple(n for ns, _ in _programmes(progs) for n in ns))
     return pattern.sub(" ", nfkc(query)) if pattern else query

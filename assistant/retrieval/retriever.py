@@ -16,6 +16,8 @@ from assistant.domain.config import ConfigError, Settings
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.index.generations import resolve
 from assistant.retrieval.japanese import JapaneseTokenizer, default_tokenizer
+from assistant.domain.programmes import Programmes
+from assistant.domain.programmes import served as served_programmes
 from assistant.retrieval.lexicon import expansion_terms, programmes_named, strip_programme_names
 from assistant.domain.schema import Chunk, Passage
 from assistant.index.sentence_index import SentenceIndex
@@ -94,6 +96,10 @@ class Retriever:
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentence_index: SentenceIndex | None = None
+
+    def programmes(self) -> Programmes:
+        """The served programmes of this index's corpus folder (their names steer the programme focus)."""
+        return served_programmes(self.settings.corpus_dir, self.settings.index_dir)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> "Retriever":
@@ -225,7 +231,7 @@ class Retriever:
         ``expansion_weight`` (full weight let generic expansions such as 補助 or 期間 outrank the user's words)."""
         # Programme names (GENIAC, インフラ補助) never occur in the documents' prose; as BM25 terms they only hit
         # accidents such as the e-mail address bzl-geniac. They steer the programme focus instead.
-        weights: Counter[str] = Counter(self.tokenizer.tokenize(strip_programme_names(query)))
+        weights: Counter[str] = Counter(self.tokenizer.tokenize(strip_programme_names(query, self.programmes())))
         if self.settings.query_expansion and self.settings.expansion_weight > 0:
             extra = expansion_terms(query)
             for term in self.tokenizer.tokenize(" ".join(extra)) if extra else []:
@@ -312,7 +318,7 @@ class Retriever:
         raw = {m: dict(r) for m, r in rankings.items()}
 
         top_n = self.settings.rerank_candidates if self.reranker else k
-        named = programmes_named(query) if method == "fused" else []
+        named = programmes_named(query, self.programmes()) if method == "fused" else []
         if named:
             fused, chunks = self._programme_focus(fused[: max(n_cand, top_n)], named)
             head = fused[: max(top_n, k)]

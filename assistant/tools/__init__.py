@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.tools.common import ToolCitation, ToolOutput, yen
+from assistant.tools.results import ToolCitation, ToolOutput, yen
 from assistant.tools.registry import TOOLS, ToolSpec, describe_error, execute, summary_of
 
 __all__ = ["ALL_TOOLS", "TOOLS", "ToolCitation", "ToolOutput", "ToolSpec", "describe_error", "execute", "summary_of", "yen"]
@@ -16,7 +16,7 @@ __all__ = ["ALL_TOOLS", "TOOLS", "ToolCitation", "ToolOutput", "ToolSpec", "desc
 
 def __getattr__(name: str) -> Any:
     if name == "ALL_TOOLS":
-        from assistant.tools.lc import build_langchain_tools
+        from assistant.tools.langchain_tools import build_langchain_tools
 
         tools = build_langchain_tools()
         globals()["ALL_TOOLS"] = tools

@@ -5,25 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from assistant.tools import quotes as Q
-from assistant.tools.common import (
-    PROGRAMME_DESCRIPTION,
-    PROGRAMME_JA,
-    RATE_FRACTION,
-    RATES_BY_PROGRAMME,
-    ROUNDING_JA,
-    STRICT,
-    Programme,
-    RateLabel,
-    ToolOutput,
-    cites,
-    exact,
-    number,
-    yen,
-)
+from assistant.domain.programmes import AmountRules, Category, Cited, ItemStatus
+from assistant.tools import programme_arg
 from assistant.tools.rates import (
     ApplicantFacts,
     MissingFact,
@@ -31,14 +17,16 @@ from assistant.tools.rates import (
     RateStatus,
     decide_rate,
     missing_facts,
+    programme_field,
     rate_caveats,
+    rate_fraction,
     rate_phrase,
     rate_quotes,
 )
+from assistant.tools.results import ROUNDING_JA, STRICT, ToolOutput, cites, exact, number, yen
 
 MAX_AMOUNT = 10**13  # 10兆: anything above is a typo, not a plan
 
-Category = Literal["gpu_compute", "non_gpu_compute", "data_preparation", "equipment", "other"]
 CATEGORY_JA: dict[str, str] = {
     "gpu_compute": "GPUリソースの計算リソース利用料",
     "non_gpu_compute": "GPUリソース以外の計算リソース利用料",
@@ -48,7 +36,13 @@ CATEGORY_JA: dict[str, str] = {
 }
 Currency = Literal["JPY", "USD", "EUR"]
 CURRENCY_JA = {"JPY": "円", "USD": "ドル", "EUR": "ユーロ"}
-ItemStatus = Literal["eligible", "ineligible", "unclear", "rate_not_stated"]
+
+
+def _all_rate_labels(schema: dict) -> None:  # type: ignore[type-arg]
+    labels = [lab for p in programme_arg.served().with_rates() for lab in p.rates.labels]  # type: ignore[union-attr]
+    for node in schema.get("anyOf", [schema]):
+        if node.get("type") == "string":
+            node["enum"] = list(dict.fromkeys(labels))
 
 
 class CostItem(BaseModel):
@@ -69,11 +63,13 @@ class CostItem(BaseModel):
 
 
 class SubsidyAmountInput(ApplicantFacts):
-    programme: Programme = Field(description=PROGRAMME_DESCRIPTION)
+    programme: str = programme_field()
     items: list[CostItem] = Field(min_length=1, max_length=50, description="費用の内訳（区分ごと）")
-    rate: RateLabel | None = Field(
+    rate: str | None = Field(
         None,
-        description="補助率・助成率が既に分かっている場合に指定（ai-compute-infra: 1/2以内・1/3以内, geniac: 1/2・定額）。省略時は申請者の事実から判定",
+        max_length=20,
+        description="補助率・助成率が既に分かっている場合に文書どおりの表記で指定（例: ai-compute-infra: 1/2以内・1/3以内, geniac: 1/2・定額）。省略時は申請者の事実から判定",
+        json_schema_extra=_all_rate_labels,
     )
     jpy_per_usd: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False, description="為替想定: 1米ドルあたりの円")
     jpy_per_eur: float | None = Field(None, gt=0, le=10_000, allow_inf_nan=False, description="為替想定: 1ユーロあたりの円")
@@ -81,17 +77,20 @@ class SubsidyAmountInput(ApplicantFacts):
         None, ge=0, le=MAX_AMOUNT, description="補助額・助成額の上限（円）。文書の時点で上限額は未定なので、分かっている場合のみ指定"
     )
 
+    @field_validator("programme")
+    @classmethod
+    def _served(cls, v: str) -> str:
+        return programme_arg.check(v, "amounts")
+
     @model_validator(mode="after")
     def _check(self) -> SubsidyAmountInput:
-        if self.rate is not None and self.rate not in RATES_BY_PROGRAMME[self.programme]:
+        prog = programme_arg.get(self.programme)
+        labels = list(prog.rates.labels) if prog.rates else []
+        if self.rate is not None and self.rate not in labels:
             raise PydanticCustomError(
                 "contradiction",
                 "rate「{rate}」は{prog}の区分にありません。指定できるのは {allowed} です（省略すると申請者の事実から判定します）。",
-                {
-                    "rate": self.rate,
-                    "prog": PROGRAMME_JA[self.programme],
-                    "allowed": "・".join(RATES_BY_PROGRAMME[self.programme]),
-                },
+                {"rate": self.rate, "prog": prog.names.official, "allowed": "・".join(labels)},
             )
         for i, item in enumerate(self.items):
             if item.currency == "USD" and self.jpy_per_usd is None:
@@ -140,16 +139,16 @@ class ItemResult(BaseModel):
 class Scenario(BaseModel):
     condition_ja: str
     label_ja: str = Field("", description="条件の短い呼び名")
-    rate: RateLabel
+    rate: str
     max_subsidy_jpy: int
     max_subsidy_ja: str
 
 
 class SubsidyAmountResult(ToolOutput):
-    programme: Programme
+    programme: str
     programme_ja: str
     rate_status: RateStatus
-    rate: RateLabel | None
+    rate: str | None
     items: list[ItemResult]
     eligible_total_jpy: int = Field(description="補助率・助成率を適用する対象経費の合計（円、1円未満切り捨て）")
     eligible_total_ja: str
@@ -164,47 +163,23 @@ class SubsidyAmountResult(ToolOutput):
     scenarios: list[Scenario] = Field(default_factory=list, description="率が未決定のとき、条件ごとの最大額")
 
 
-def _classify(programme: str, item: CostItem) -> tuple[ItemStatus, str, list[Q.Quote]]:
-    c = item.category
-    if programme == "ai-compute-infra":
-        if c == "equipment":
-            return "eligible", "電子計算機の導入等に係る費用は補助の対象です。", [Q.INFRA_SCOPE]
-        if c == "other":
-            return (
-                "unclear",
-                "補助の対象は「電子計算機の導入等に係る費用」で、「等」の範囲は文書に定義がありません。公募要領で確認してください。",
-                [Q.INFRA_SCOPE],
-            )
-        return (
-            "ineligible",
-            f"{CATEGORY_JA[c]}は、この補助の対象（電子計算機の導入等に係る費用）として文書に記載されていません。",
-            [Q.INFRA_SCOPE],
-        )
-    # geniac
-    if c in ("gpu_compute", "non_gpu_compute"):
-        if item.from_academic_institution:
-            return "ineligible", "学術機関等から計算リソースを調達することはできません。", [Q.CR_NO_ACADEMIC_PROVIDER]
-        return "eligible", "計算リソース利用料（GPUリソース・GPU以外）は助成対象です。", [Q.CR_ELIGIBLE, Q.CR_GPU_AND_OTHER]
-    if c == "data_preparation":
-        if item.outsourced is False:
-            return "ineligible", "データ整備に必要な費用は外注費に限り助成対象です（外注でない費用は対象外）。", [Q.CR_ELIGIBLE]
-        if item.outsourced is None:
-            return "unclear", "データ整備費は外注費に限り助成対象です。外注費かどうか（outsourced）を指定してください。", [Q.CR_ELIGIBLE]
-        return (
-            "rate_not_stated",
-            ("データ整備費（外注費）は助成対象ですが、文書の助成率（定額・1/2）は計算リソース利用料についての定めで、"
-            "データ整備費の助成率は記載がないため、最大額の計算には含めていません。"),
-            [Q.CR_ELIGIBLE, Q.GENIAC_RATE],
-        )
-    return (
-        "ineligible",
-        f"{CATEGORY_JA[c]}は、文書が示す助成対象（計算リソースの利用料とデータ整備費（外注費に限る））に含まれません。",
-        [Q.CR_ELIGIBLE],
-    )
+def _rules(programme: str) -> AmountRules:
+    rules = programme_arg.get(programme).amounts
+    if rules is None:
+        raise ValueError(f"programme {programme!r} has no amount rules")
+    return rules
 
 
-def _apply(rate: str, eligible: Fraction) -> int:
-    fraction = RATE_FRACTION[rate]
+def _classify(rules: AmountRules, item: CostItem) -> tuple[ItemStatus, str, list[Cited]]:
+    """The first item rule of the programme file that matches the cost item."""
+    for r in rules.items:
+        if r.matches(item.category, item.outsourced, item.from_academic_institution):
+            return r.status, r.reason.format(category=CATEGORY_JA[item.category]), [r, *r.also_cite]
+    raise LookupError(item.category)  # unreachable: the schema requires a last rule for any cost
+
+
+def _apply(programme: str, rate: str, eligible: Fraction) -> int:
+    fraction = rate_fraction(rate, programme)
     # 定額: the documents give no fraction; the upper bound is the eligible cost itself.
     return int(eligible) if fraction is None else int(eligible * fraction)  # int() floors for ≥ 0
 
@@ -212,16 +187,19 @@ def _apply(rate: str, eligible: Fraction) -> int:
 def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
     """費用区分ごとの対象経費から、補助額・助成額の最大を円単位の整数（1円未満切り捨て）で計算します。
 
-    ai-compute-infra は電子計算機の導入等に係る費用（equipment）が対象。geniac は計算リソース利用料
-    （GPU・GPU以外）とデータ整備費（外注費に限る）が対象。対象外・要確認の費用は除外した上で理由を示します。
+    対象となる費用区分は制度ファイルの規則に従います（例: ai-compute-infra は電子計算機の導入等に係る費用
+    （equipment）、geniac は計算リソース利用料（GPU・GPU以外）とデータ整備費（外注費に限る））。対象外・要確認の費用は
+    除外した上で理由を示します。
     外貨建ての費用は為替想定（jpy_per_usd / jpy_per_eur）が必須です。補助率は rate で指定するか、
     申請者の事実（org_kind, employees, deemed_large_enterprise, tokutei_jigyosha）から判定します。
     上限額は文書の時点で未定のため、cap_jpy は分かっている場合のみ指定してください。
     """
     prog = args.programme
+    rules = _rules(prog)
+    programme = programme_arg.get(prog)
     fx_used: dict[str, float] = {}
     items: list[ItemResult] = []
-    quotes: list[Q.Quote] = []
+    quotes: list[Cited] = []
     eligible = Fraction(0)
     for i, item in enumerate(args.items):
         raw = exact(item.amount)
@@ -234,7 +212,7 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
             fx_used[item.currency] = per
             jpy = raw * exact(per)
             shown = f"{number(raw)}{CURRENCY_JA[item.currency]}"
-        status, reason, qs = _classify(prog, item)
+        status, reason, qs = _classify(rules, item)
         quotes += qs
         if status == "eligible":
             eligible += jpy
@@ -250,13 +228,13 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
             )
         )
     if fx_used:
-        quotes.append(Q.CR_FX if prog == "geniac" else Q.INFRA_SCOPE)
+        quotes.append(rules.exchange_rate)
     fx_text = [f"1{CURRENCY_JA[c]}={number(v)}円" for c, v in fx_used.items()]
 
     if args.rate is not None:
         decision_status: RateStatus = "determined"
         rate: str | None = args.rate
-        basis = f"指定された{rate_phrase(args.rate)}を適用しました。"
+        basis = f"指定された{rate_phrase(args.rate, prog)}を適用しました。"
         decision_notes: list[str] = []
         missing: list[str] = []
         candidates: list[RateCandidate] = []
@@ -267,7 +245,7 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
     quotes += rate_quotes(prog)
 
     eligible_yen = int(eligible)
-    before_cap = _apply(rate, eligible) if rate else None
+    before_cap = _apply(prog, rate, eligible) if rate else None
     max_subsidy = before_cap
     cap_applied = False
     if before_cap is not None and args.cap_jpy is not None and before_cap > args.cap_jpy:
@@ -275,14 +253,14 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
     scenarios = []
     if rate is None:
         for c in candidates:
-            amount = _apply(c.rate, eligible)
+            amount = _apply(prog, c.rate, eligible)
             if args.cap_jpy is not None:
                 amount = min(amount, args.cap_jpy)
             scenarios.append(Scenario(condition_ja=c.condition_ja, label_ja=c.label_ja, rate=c.rate,
                                       max_subsidy_jpy=amount, max_subsidy_ja=yen(amount)))
 
-    p = PROGRAMME_JA[prog]
-    noun, rate_noun = ("補助額", "補助率") if prog == "ai-compute-infra" else ("助成額", "助成率")
+    p = programme.names.official
+    noun, rate_noun = rules.noun, programme.rates.noun if programme.rates else ""
     parts = [f"{p}の対象経費は{yen(eligible_yen)}です" + (f"（為替想定: {'、'.join(fx_text)}）。" if fx_text else "。")]
     excluded = [it for it in items if it.status != "eligible"]
     if excluded:
@@ -291,19 +269,20 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
             + "、".join(f"{it.category_ja} {it.amount}（{_STATUS_JA[it.status]}）" for it in excluded)
             + "。"
         )
-    if rate == "定額" and max_subsidy is not None:
+    label = programme.rates.labels[rate] if rate and programme.rates else None
+    if label is not None and label.fraction is None and max_subsidy is not None:
         parts.append(
-            f"助成率は定額（定額助成）で、助成額は最大で対象経費の全額{yen(max_subsidy)}です。"
-            "ただし文書は「定額助成」と記載するのみで算定方法を示しておらず、助成額に上限が設けられる可能性があります。"
+            f"{rate_noun}は{rate_phrase(rate, prog)}で、{noun}は最大で対象経費の全額{yen(max_subsidy)}です。"  # type: ignore[arg-type]
+            + (label.amount_note or "")
         )
-    elif rate and max_subsidy is not None:
-        f = RATE_FRACTION[rate]
+    elif rate and label is not None and max_subsidy is not None:
+        f = label.as_fraction()
         parts.append(
-            f"{rate_phrase(rate)}を適用すると、{noun}は最大{yen(max_subsidy)}です"
+            f"{rate_phrase(rate, prog)}を適用すると、{noun}は最大{yen(max_subsidy)}です"
             f"（{yen(eligible_yen)}×{f.numerator}/{f.denominator}、{ROUNDING_JA}）。"  # type: ignore[union-attr]
         )
-        if rate.endswith("以内"):
-            parts.append(f"「{rate}」は上限の率で、実際の補助額は審査で決まります。")
+        if label.amount_note:
+            parts.append(label.amount_note)
     else:
         parts.append(
             f"{rate_noun}が確定しないため最大額は決められません（{basis.rstrip('。')}）。"
@@ -312,10 +291,8 @@ def subsidy_amount(args: SubsidyAmountInput) -> SubsidyAmountResult:
     if cap_applied:
         parts.append(f"指定された上限{yen(args.cap_jpy or 0)}を適用しました（上限適用前は{yen(before_cap or 0)}）。")
     caveats = list(decision_notes)
-    if prog == "ai-compute-infra" and args.cap_jpy is None:
-        caveats.append("上限額は事前調査を踏まえて決定するとされ、この計算には上限を適用していません。")
-    if prog == "geniac" and args.cap_jpy is None:
-        caveats.append("助成額に上限が設けられる可能性があり、この計算には上限を適用していません。")
+    if args.cap_jpy is None:
+        caveats.append(rules.cap.caveat)
     if fx_text:
         caveats.append(f"外貨建ての費用は為替想定（{'、'.join(fx_text)}）で換算しました。申請書にも為替想定を明記する必要があります。")
     caveats += rate_caveats(prog)

@@ -10,6 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.domain import programmes
+from assistant.domain.programmes import ALL
+
 from assistant.tools.amounts import SubsidyAmountInput, SubsidyAmountResult, subsidy_amount
 from assistant.tools.nodes import GpuNodePlanInput, GpuNodePlanResult, gpu_node_plan
 from assistant.tools.rates import SubsidyRateInput, SubsidyRateResult, subsidy_rate
@@ -44,15 +47,6 @@ TOOLS: dict[str, ToolSpec] = {
     ),
 }
 
-# Names a model (or a user) plausibly writes for the two programmes; mapped before strict validation.
-_PROGRAMME_ALIASES = {
-    "ai-compute-infra-presurvey": "ai-compute-infra",
-    "ai_compute_infra": "ai-compute-infra",
-    "infra": "ai-compute-infra",
-    "geniac-foundation-model-presurvey": "geniac",
-    "geniac-compute-resources": "geniac",
-    "GENIAC": "geniac",
-}
 
 _TYPE_HINTS = {
     "missing": "必須の項目です。値を指定してください。",
@@ -114,10 +108,11 @@ def validation_message(exc: ValidationError) -> tuple[str, list[dict[str, Any]]]
 
 
 def _normalise(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Other spellings a model (or a user) writes for a programme (its aliases, its document ids) → its id."""
     args = dict(args)
     prog = args.get("programme")
-    if isinstance(prog, str) and prog not in ("ai-compute-infra", "geniac", "all"):
-        args["programme"] = _PROGRAMME_ALIASES.get(prog.strip(), _PROGRAMME_ALIASES.get(prog.strip().lower(), prog))
+    if isinstance(prog, str) and prog != ALL:
+        args["programme"] = programmes.current().resolve(prog)
     return args
 
 

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.tools.common import RATE_FRACTION
+from assistant.domain.programmes import NodeRoute, Programme
+from assistant.tools import programme_arg
+from assistant.tools.results import yen
 
 Relevance = Callable[[str], float]
 # The share of a text's terms that the question contains (1.0: the question names it).
@@ -22,7 +24,28 @@ Coverage = Callable[[str], float]
 
 MAX_TOOL_BULLETS = 2
 
-PROGRAMME_SHORT = {"ai-compute-infra": "AI計算基盤の整備補助", "geniac": "GENIAC（基盤モデル開発の助成）"}
+
+
+def _programme(pid: str) -> Programme | None:
+    try:
+        return programme_arg.get(pid)
+    except KeyError:
+        return None
+
+
+def _short(r: dict[str, Any]) -> str:
+    p = _programme(r.get("programme", ""))
+    return p.names.short if p else r.get("programme_ja", "")
+
+
+def _rate_noun(pid: str) -> str:
+    p = _programme(pid)
+    return p.rates.noun if p and p.rates else "補助率"
+
+
+def _amount_noun(pid: str) -> str:
+    p = _programme(pid)
+    return p.amounts.noun if p and p.amounts else "補助額"
 _ORG_SHORT = {
     "company": "企業",
     "university": "大学",
@@ -127,16 +150,18 @@ def _named_candidate(cands: list[dict[str, Any]], coverage: Coverage) -> dict[st
 def render_rate(
     args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none, coverage: Coverage = _none
 ) -> Rendered:
-    prog = PROGRAMME_SHORT.get(r["programme"], r.get("programme_ja", ""))
-    word = "補助率" if r["programme"] == "ai-compute-infra" else "助成率"
+    prog = _short(r)
+    word = _rate_noun(r["programme"])
     who = _applicant(args)
     cands = r.get("candidates") or []
     status = r["status"]
     if status == "determined":
         lead = f"{prog}の{word}は、{who}なら{_rate(r['rate'])}です。" if who else f"{prog}の{word}は{_rate(r['rate'])}です。"
         bullets = [f"根拠: {r['basis_ja']}"]
-        if r["rate"] == "定額":
-            bullets.append("文書は「定額助成」と記載するのみで、助成額の算定方法は示していません。")
+        p = _programme(r["programme"])
+        label = p.rates.labels.get(r["rate"]) if p and p.rates else None
+        if label is not None and label.rate_note:
+            bullets.append(label.rate_note)
     else:
         options = "、".join(f"{c.get('label_ja') or c['condition_ja']}なら{_rate(c['rate'])}" for c in cands)
         named = _named_candidate(cands, coverage) if status == "needs_more_facts" else None
@@ -166,8 +191,8 @@ def render_rate(
 
 
 def render_amount(args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none) -> Rendered:
-    prog = PROGRAMME_SHORT.get(r["programme"], r.get("programme_ja", ""))
-    noun = "補助額" if r["programme"] == "ai-compute-infra" else "助成額"
+    prog = _short(r)
+    noun = _amount_noun(r["programme"])
     rate = r.get("rate")
     excluded = [it for it in r.get("items") or [] if it.get("status") != "eligible"]
     bullets: list[str] = []
@@ -175,11 +200,12 @@ def render_amount(args: dict[str, Any], r: dict[str, Any], relevance: Relevance 
     if r.get("eligible_total_jpy", 0) == 0 and excluded:
         lead = f"{prog}では、ご質問の費用は対象経費に当たらないため、{noun}は計算できません。"
     elif rate and r.get("max_subsidy_ja"):
-        if rate == "定額":
-            lead = f"{prog}の{noun}は、最大で対象経費の全額{r['max_subsidy_ja']}です（定額助成）。"
+        p = _programme(r["programme"])
+        label = p.rates.labels.get(rate) if p and p.rates else None
+        f = label.as_fraction() if label else None
+        if f is None:
+            lead = f"{prog}の{noun}は、最大で対象経費の全額{r['max_subsidy_ja']}です（{rate}助成）。"
         else:
-            f = RATE_FRACTION[rate]
-            assert f is not None
             lead = (
                 f"{prog}の{noun}は最大{r['max_subsidy_ja']}です"
                 f"（対象経費{r['eligible_total_ja']}×{f.numerator}/{f.denominator}）。"
@@ -210,22 +236,31 @@ def render_amount(args: dict[str, Any], r: dict[str, Any], relevance: Relevance 
 
 
 def _yen_of(n: Any) -> str:
-    from assistant.tools.common import yen
-
     return yen(int(n or 0))
 
 
 # --- gpu_node_plan ---------------------------------------------------------------------------------------------
 
 # What each statement is about, scored against the question to decide which one answers it.
-_NODE_TOPICS = {
-    "verdict": "(2)の手法で確保できるか ノード数の上限 100ノード以下 期間を通して一定 個別に調整 計画 使う 可能",
-    "totals": "H100 GPUの数 何基 何枚 GPUメモリ 何GB 1基あたり ローカルSSD TB 合計 規模 ノード時間",
-    "cost": "費用 料金 単価 いくら 金額 円 課金",
-}
+def _node_topics(route: NodeRoute) -> dict[str, str]:
+    return {
+        "verdict": f"{route.label}で確保できるか ノード数の上限 {route.maximum.nodes}ノード以下 期間を通して一定 個別に調整 計画 使う 可能",
+        "totals": f"{route.node_spec.gpu} GPUの数 何基 何枚 GPUメモリ 何GB 1基あたり ローカルSSD TB 合計 規模 ノード時間",
+        "cost": "費用 料金 単価 いくら 金額 円 課金",
+    }
+
+
+def _route_of(r: dict[str, Any]) -> NodeRoute:
+    p = _programme(r.get("programme", ""))
+    if p is None or p.node_route is None:
+        p = programme_arg.served().with_nodes()[0]
+    assert p.node_route is not None
+    return p.node_route
 
 
 def render_nodes(args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none) -> Rendered:
+    route = _route_of(r)
+    label, top, gpu, per = route.label, route.maximum.nodes, route.node_spec.gpu, route.node_spec.gpus_per_node
     verdict = r["verdict"]
     plan = r["plan"]
     t = r["totals"]
@@ -233,33 +268,34 @@ def render_nodes(args: dict[str, Any], r: dict[str, Any], relevance: Relevance =
     if gr:
         n = gr["nodes"]
         fits = (
-            f"{n}ノードは(2)の手法の上限（100ノード以下）に収まります。"
+            f"{n}ノードは{label}の上限（{top}ノード以下）に収まります。"
             if gr["within_route2"]
-            else f"{n}ノードは(2)の手法の上限（100ノード以下）を超えるため、100ノードまでを(2)の手法で、超える{n - 100}ノードは個別に調整して確保します。"
+            else f"{n}ノードは{label}の上限（{top}ノード以下）を超えるため、{top}ノードまでを{label}で、超える{n - top}ノードは個別に調整して確保します。"
         )
-        verdict_s = f"H100 {gr['h100_gpus']:,}基には{n:,}ノードが必要です（1ノード8基、{gr['h100_gpus']:,}÷8を切り上げ）。{fits}"
+        verdict_s = f"{gpu} {gr['h100_gpus']:,}基には{n:,}ノードが必要です（1ノード{per}基、{gr['h100_gpus']:,}÷{per}を切り上げ）。{fits}"
     elif verdict == "可能":
-        verdict_s = f"{plan[0]:,}ノードを期間を通して一定で使う計画は、(2)の手法で確保できます（上限は100ノード以下）。"
-    elif r.get("route2_nodes") == 100:
+        verdict_s = f"{plan[0]:,}ノードを期間を通して一定で使う計画は、{label}で確保できます（上限は{top}ノード以下）。"
+    elif r.get("route2_nodes") == top:
         excess = r.get("individual_nodes_per_month") or []
-        over = f"超える{excess[0]:,}ノード" if len(set(excess)) == 1 else "100を超える分（月ごとに" + "・".join(map(str, excess)) + "ノード）"
-        verdict_s = f"(2)の手法で確保できるのは100ノードまでで、{over}は個別に調整して確保します。"
+        over = f"超える{excess[0]:,}ノード" if len(set(excess)) == 1 else f"{top}を超える分（月ごとに" + "・".join(map(str, excess)) + "ノード）"
+        verdict_s = f"{label}で確保できるのは{top}ノードまでで、{over}は個別に調整して確保します。"
     else:
         verdict_s = (
-            f"この計画（月ごとに{'・'.join(map(str, plan))}ノード）は(2)の手法では確保できません。"
-            "(2)の手法のノード数は期間を通して一定（100ノード以下）である必要があります。"
+            f"この計画（月ごとに{'・'.join(map(str, plan))}ノード）は{label}では確保できません。"
+            f"{label}のノード数は期間を通して一定（{top}ノード以下）である必要があります。"
         )
     totals_s = (
-        f"ピーク{t['peak_nodes']:,}ノードで、H100 GPU {t['h100_gpus']:,}基、GPUメモリ合計{t['gpu_memory_gb']:,}GB"
+        f"ピーク{t['peak_nodes']:,}ノードで、{gpu} GPU {t['h100_gpus']:,}基、GPUメモリ合計{t['gpu_memory_gb']:,}GB"
         f"（1基あたり{t['gpu_memory_gb_per_gpu']}GB）、ローカルSSD合計{t['local_ssd_tb']:,}TBです。"
     )
     statements = {"verdict": verdict_s, "totals": totals_s}
     if r.get("cost_ja"):
-        statements["cost"] = f"(2)の手法の分の費用は、利用期間全体で{r['cost_ja']}です。"
-    order = _by_relevance(list(statements), lambda k: relevance(_NODE_TOPICS[k]))
+        statements["cost"] = f"{label}の分の費用は、利用期間全体で{r['cost_ja']}です。"
+    topics = _node_topics(route)
+    order = _by_relevance(list(statements), lambda k: relevance(topics[k]))
     lead = statements[order[0]]
     bullets = [statements[k] for k in order[1:]]
-    if verdict == "不可能":
+    if verdict == "不可能" and route.alternative:
         bullets.append("(1)の手法（提供事業者と個別に調整して直接確保）なら、利用量や利用期間を各自で設定できます。")
     if r.get("cost_basis"):
         bullets.append(f"費用の計算: {r['cost_basis']}")
@@ -314,13 +350,17 @@ def _entry_sentence(e: dict[str, Any], on: str, user_date: bool, tag: str) -> st
     return f"{label}は「{e['stated_ja']}」です（{e['status_ja']}）。"
 
 
+def _tag(pid: str) -> str:
+    p = _programme(pid)
+    return f"{p.names.label}の" if p else ""
+
+
 def render_schedule(args: dict[str, Any], r: dict[str, Any], relevance: Relevance = _none) -> Rendered:
     entries = r.get("entries") or []
     user_date = bool(args.get("on_date"))
     on = _ja_date(r.get("on_date"))
     both = args.get("programme", "all") == "all" and len({e["programme"] for e in entries}) > 1
-    tags = {"geniac": "GENIACの", "ai-compute-infra": "AI計算基盤の整備補助の"}
-    sentences = [_entry_sentence(e, on, user_date, tags[e["programme"]] if both else "") for e in entries]
+    sentences = [_entry_sentence(e, on, user_date, _tag(e["programme"]) if both else "") for e in entries]
     order = _by_relevance(
         list(range(len(entries))),
         lambda i: relevance(f"{entries[i]['label_ja']} {entries[i]['stated_ja']} {_KIND_TOPIC.get(entries[i]['kind'], '')}"),
@@ -328,11 +368,16 @@ def render_schedule(args: dict[str, Any], r: dict[str, Any], relevance: Relevanc
     bullets: list[str] = []
     cd = r.get("contract_deadline")
     if cd:
+        owner = next((_programme(e["programme"]) for e in entries if _programme(e["programme"]) and
+                      _programme(e["programme"]).node_route), None)  # type: ignore[union-attr]
+        route = owner.node_route if owner else _route_of({})
+        assert route is not None and route.contract_deadline is not None
+        stated = route.contract_deadline.stated.replace(" ", "")
         lead = (
-            f"(2)の手法を選ぶ場合、クラウドベンダーとの契約は{cd['deadline_ja']}までに締結する必要があります"
-            f"（採択通知日{_ja_date(cd['notice_date'])}から1ヶ月程度内）。"
+            f"{route.label}を選ぶ場合、クラウドベンダーとの契約は{cd['deadline_ja']}までに締結する必要があります"
+            f"（採択通知日{_ja_date(cd['notice_date'])}から{stated}）。"
         )
-        bullets.append("「1ヶ月程度」のため、厳密な期限日ではなく目安です。")
+        bullets.append(f"「{stated.removesuffix('内')}」のため、厳密な期限日ではなく目安です。")
     else:
         lead = sentences[order[0]] if sentences else "文書に日程の記載はありません。"
         if len(order) > 1:

@@ -24,7 +24,8 @@ from pydantic import BaseModel, Field
 
 from assistant.domain.text import nfkc
 from assistant.tools import intents
-from assistant.tools.nodes import ROUTE2_MAX_NODES
+from assistant.domain.programmes import Programmes
+from assistant.tools import programme_arg
 from assistant.tools.numerals import NUMBER_RUN, NUMBER_RUN_WITHOUT_COMMAS, mask_long_numbers, parse_number
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ class RoutedCall(BaseModel):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
-N = NUMBER_RUN
 # One item of a list 「30、30、40ノード」.
 _LIST_ITEM = NUMBER_RUN_WITHOUT_COMMAS
 _SEP = r"\s*[,、・/]\s*"
@@ -54,34 +54,6 @@ def _negative(q: str, start: int) -> bool:
         i -= 1
     return i > 0 and q[i - 1] in _MINUS and not (i > 1 and q[i - 2] in _DIGITS)
 
-_GENIAC_CUES = [
-    (r"GENIAC|ジーニアック|ジェニアック", 3),
-    (r"NEDO|ネド", 2),
-    (r"基盤モデル(の)?開発(?!環境)", 2),
-    (r"助成", 1),
-    (r"計算リソース", 2),
-    (r"ノード|H100|p5\.48xlarge|一括(で)?(確保|調達)", 2),
-    (r"特定事業者|学術機関", 2),
-    (r"データ整備|アノテーション", 2),
-    (r"GPU(の)?(利用料|費用|代|コスト)|クラウド利用料|利用料", 1),
-]
-_INFRA_CUES = [
-    (r"電子計算機", 3),
-    (r"インフラ|計算基盤(の)?整備", 3),
-    (r"供給確保計画|クラウドプログラム|経済安全保障|経済安保", 3),
-    (r"開発環境(の)?整備|計算資源(の)?整備|(基盤|インフラ|設備)(の)?整備|整備(事業|費|補助)", 2),
-    (r"補助率|補助金|補助額", 1),
-    (r"(サーバー?|GPU|計算機|設備|データセンター)(を|の)?(導入|購入|調達費|整備)|導入費|設備費", 2),
-    (r"クラウド(事業者|ベンダー|サービス)(として|を提供)|他者に提供|クラウド(を)?提供", 2),
-    (r"みなし大企業|従業員", 1),
-]
-
-# Mentions that name one programme, for questions that give each programme its own amount.
-_PROGRAMME_MENTIONS = [
-    (r"GENIAC|ジーニアック|ジェニアック|NEDO|基盤モデル(の)?開発(の)?助成", "geniac"),
-    (r"インフラ|電子計算機|供給確保計画|クラウドプログラム|整備(への|の)?補助", "ai-compute-infra"),
-]
-
 _ORG_RULES = [
     (r"高専|高等専門学校", "kosen"),
     (r"国立研究開発法人|国研|産総研|理研|理化学研究所|NICT|情報通信研究機構", "national_rd_agency"),
@@ -95,20 +67,16 @@ _ORG_RULES = [
 _NEG = r"(?:では(?:ない|ありません|ないです|なく)|じゃない|でない|に(?:は)?(?:該当|あた|当た)(?:ら|り)?(?:しない|しません|ない|ません)|以外|ではない場合)"
 
 
-def _score(q: str, cues: list[tuple[str, int]]) -> int:
-    return sum(w for pattern, w in cues if re.search(pattern, q))
-
-
-def _programmes(q: str) -> list[str]:
-    # 「GENIACとインフラ補助でそれぞれ」: both named outright → answer for both, whatever the other cues say.
-    if {prog for _, prog in _mentions(q)} == {"ai-compute-infra", "geniac"}:
-        return ["ai-compute-infra", "geniac"]
-    g, i = _score(q, _GENIAC_CUES), _score(q, _INFRA_CUES)
-    if g > i:
-        return ["geniac"]
-    if i > g:
-        return ["ai-compute-infra"]
-    return ["ai-compute-infra", "geniac"]
+def _programmes(q: str, progs: Programmes) -> list[str]:
+    """The programmes a question is about: those it names outright when it names several, else the one whose cue
+    words (the programme files' routing.cues) score highest; a tie keeps every programme tied at the top."""
+    # 「GENIACとインフラ補助でそれぞれ」: several named outright → answer for each, whatever the other cues say.
+    named = {prog for _, prog in _mentions(q, progs)}
+    if len(named) >= 2:
+        return [p.id for p in progs if p.id in named]
+    scores = {p.id: sum(c.weight for c in p.routing.cues if re.search(c.pattern, q)) for p in progs}
+    best = max(scores.values(), default=0)
+    return [pid for pid, v in scores.items() if v == best]
 
 
 def _flag(q: str, word: str) -> bool | None:
@@ -131,9 +99,9 @@ def _org(q: str) -> str | None:
 
 def _employees(q: str) -> int | None:
     for pattern in (
-        rf"(?:従業員|社員|職員|常時使用する従業員)(?:数)?(?:\(単体\))?(?:は|が|:)?(?:約|およそ|ちょうど|丁度|ぴったり)?({N})(?:人|名)",
-        rf"({N})(?:人|名)(?:規模)?(?:の|程度の|くらいの|ほどの)?(?:会社|企業|中小企業|中堅企業|大企業|スタートアップ|ベンチャー|事業者)",
-        rf"(?:従業員|社員)(?:数)?(?:は|が)?(?:約|ちょうど|丁度|ぴったり)?({N})",
+        rf"(?:従業員|社員|職員|常時使用する従業員)(?:数)?(?:\(単体\))?(?:は|が|:)?(?:約|およそ|ちょうど|丁度|ぴったり)?({NUMBER_RUN})(?:人|名)",
+        rf"({NUMBER_RUN})(?:人|名)(?:規模)?(?:の|程度の|くらいの|ほどの)?(?:会社|企業|中小企業|中堅企業|大企業|スタートアップ|ベンチャー|事業者)",
+        rf"(?:従業員|社員)(?:数)?(?:は|が)?(?:約|ちょうど|丁度|ぴったり)?({NUMBER_RUN})",
     ):
         m = re.search(pattern, q)
         if m:
@@ -172,10 +140,10 @@ def _facts(q: str) -> dict[str, Any]:
 
 # ---- money ----
 _FX_PATTERNS = [
-    rf"({N})円\s*/\s*(?:ドル|\$|USD)",
-    rf"1\s*(?:ドル|\$|USD)\s*(?:=|＝|は|が|あたり)?\s*({N})円",
-    rf"(?:為替|レート|ドル円)(?:レート)?(?:は|を|が)?\s*(?:1ドル)?\s*=?\s*({N})円",
-    rf"(?:ドル|\$)\s*({N})円(?:換算|で)",
+    rf"({NUMBER_RUN})円\s*/\s*(?:ドル|\$|USD)",
+    rf"1\s*(?:ドル|\$|USD)\s*(?:=|＝|は|が|あたり)?\s*({NUMBER_RUN})円",
+    rf"(?:為替|レート|ドル円)(?:レート)?(?:は|を|が)?\s*(?:1ドル)?\s*=?\s*({NUMBER_RUN})円",
+    rf"(?:ドル|\$)\s*({NUMBER_RUN})円(?:換算|で)",
 ]
 _SCALE_EN = {"k": 10**3, "K": 10**3, "m": 10**6, "M": 10**6, "million": 10**6, "b": 10**9, "B": 10**9, "billion": 10**9}
 
@@ -195,7 +163,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in re.finditer(rf"\$\s*({N})\s*(million|billion|[kKmMbB])?\b|({N})\s*(million|billion|[kKmMbB])?\s*(?:USD|米ドル|ドル)", q):
+    for m in re.finditer(rf"\$\s*({NUMBER_RUN})\s*(million|billion|[kKmMbB])?\b|({NUMBER_RUN})\s*(million|billion|[kKmMbB])?\s*(?:USD|米ドル|ドル)", q):
         if not free(*m.span()) or _negative(q, m.start(1) if m.group(1) else m.start(3)):
             continue
         num = m.group(1) or m.group(3)
@@ -206,7 +174,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
             continue
         found.append((v, "USD", *m.span()))
         taken.append(m.span())
-    for m in re.finditer(rf"({N})\s*円", q):
+    for m in re.finditer(rf"({NUMBER_RUN})\s*円", q):
         if not free(*m.span()) or _negative(q, m.start(1)):
             continue
         try:
@@ -216,7 +184,7 @@ def _money(q: str) -> tuple[list[tuple[Fraction, str, int, int]], Fraction | Non
         found.append((v, "JPY", *m.span()))
         taken.append(m.span())
     # 「1.5億」 without 円 after a cost word still means yen.
-    for m in re.finditer(rf"(?:費用|経費|コスト|予算|利用料|代|額)(?:は|が|:|を)?\s*(?:約)?({N}[万億兆])(?!円)", q):
+    for m in re.finditer(rf"(?:費用|経費|コスト|予算|利用料|代|額)(?:は|が|:|を)?\s*(?:約)?({NUMBER_RUN}[万億兆])(?!円)", q):
         if free(*m.span(1)) and not _negative(q, m.start(1)):
             try:
                 found.append((parse_number(m.group(1)), "JPY", *m.span(1)))
@@ -233,15 +201,16 @@ _CATEGORY_RULES = [
 ]
 
 
-def _category(context: str, programme: str) -> str:
+def _category(context: str, programme: str, progs: Programmes) -> str:
     for pattern, cat in _CATEGORY_RULES:
         if re.search(pattern, context):
             return cat
-    return "equipment" if programme == "ai-compute-infra" else "gpu_compute"
+    amounts = progs.get(programme).amounts
+    return amounts.default_category if amounts else "other"
 
 
-def _mentions(q: str) -> list[tuple[int, str]]:
-    found = [(m.start(), prog) for pattern, prog in _PROGRAMME_MENTIONS for m in re.finditer(pattern, q)]
+def _mentions(q: str, progs: Programmes) -> list[tuple[int, str]]:
+    found = [(m.start(), p.id) for p in progs for pattern in p.routing.mentions for m in re.finditer(pattern, q)]
     return sorted(found)
 
 
@@ -260,16 +229,16 @@ def _owner(q: str, mentions: list[tuple[int, str]], start: int, end: int) -> str
     return after[0] if after else None
 
 
-def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[RoutedCall]:
+def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any], progs: Programmes) -> list[RoutedCall]:
     money, fx = _money(q)
     cap = None
-    m = re.search(rf"上限(?:額)?(?:が|は|を)?\s*({N})\s*円", q)
+    m = re.search(rf"上限(?:額)?(?:が|は|を)?\s*({NUMBER_RUN})\s*円", q)
     if m:
         cap = parse_number(m.group(1))
         money = [t for t in money if not (t[2] <= m.start(1) < t[3])]
     if not money:
         return []
-    mentions = _mentions(q)
+    mentions = _mentions(q, progs)
     owners = [_owner(q, mentions, start, end) for _, _, start, end in money]
     # Two programmes each with its own amounts → one call per programme with only its amounts.
     split = len({o for o in owners if o}) >= 2 and all(owners)
@@ -288,7 +257,7 @@ def _amount_calls(q: str, programmes: list[str], facts: dict[str, Any]) -> list[
                 continue
             before, after = q[lo:start], q[end:hi]
             context = after if not re.search(any_category, before) and re.search(any_category, after) else before
-            cat = _category(context, prog)
+            cat = _category(context, prog, progs)
             item: dict[str, Any] = {"category": cat, "amount": float(value), "currency": currency}
             if cat == "data_preparation":
                 if re.search(r"外注|委託|外部", context):
@@ -315,18 +284,18 @@ def _node_call(q: str) -> RoutedCall | None:
             return RoutedCall(name="gpu_node_plan", args={"nodes_per_month": plan, "period_months": len(plan)})
     # 「1ノードあたり」 is a per-node figure (a price, a specification), not a count.
     counts = [(parse_number(m.group(1)), m.start(), m.end())
-              for m in re.finditer(rf"({N})\s*(?:ノード|node)(?!\s*(?:あたり|当たり|当り|につき))", q)
+              for m in re.finditer(rf"({NUMBER_RUN})\s*(?:ノード|node)(?!\s*(?:あたり|当たり|当り|につき))", q)
               if not _negative(q, m.start(1))]
     counts = [(int(v), s, e) for v, s, e in counts if v.denominator == 1]
     if not counts:
         return _gpu_count_call(q)
     months = 6
-    first = re.search(rf"(?:最初|初め|はじめ|前半|冒頭)の?\s*({N})?\s*(?:ヶ月|か月|カ月|ヵ月|箇月|月)", q) or re.search(
+    first = re.search(rf"(?:最初|初め|はじめ|前半|冒頭)の?\s*({NUMBER_RUN})?\s*(?:ヶ月|か月|カ月|ヵ月|箇月|月)", q) or re.search(
         r"(初月|1ヶ月目|一ヶ月目)", q
     )
     if first:
         k = 1
-        if first.lastindex and first.group(1) and re.fullmatch(N, first.group(1) or ""):
+        if first.lastindex and first.group(1) and re.fullmatch(NUMBER_RUN, first.group(1) or ""):
             k = int(parse_number(first.group(1)))
         k = max(1, min(k, months - 1))
         if len(counts) >= 2:
@@ -342,7 +311,7 @@ def _node_call(q: str) -> RoutedCall | None:
         return None
     # Beyond the calculator's range it is passed on as written, so the answer says it is too large.
     args: dict[str, Any] = {"constant_nodes": n}
-    price = re.search(rf"(?:仮単価|単価)(?:は|が|を)?\s*(?:1ノード(?:1)?時間あたり)?\s*({N})\s*(円|ドル)(?:\s*/\s*(?:ノード時間|時間|ノード月|月))?", q)
+    price = re.search(rf"(?:仮単価|単価)(?:は|が|を)?\s*(?:1ノード(?:1)?時間あたり)?\s*({NUMBER_RUN})\s*(円|ドル)(?:\s*/\s*(?:ノード時間|時間|ノード月|月))?", q)
     if price:
         args["unit_price"] = float(parse_number(price.group(1)))
         if price.group(2) == "ドル":
@@ -360,9 +329,9 @@ _GPU_WORD = r"(?:H100|GPU)(?:\s*GPU)?"
 _GPU_UNIT = r"(?:枚|基|個|台)"
 _GPU_COUNT_PATTERNS = [
     # 「H100を300枚」「GPUが200基」 — never 「H100 1枚あたり」, which asks for a per-GPU figure.
-    rf"{_GPU_WORD}\s*(?:を|が|は|:|×|x|\*)?\s*(?:約|およそ)?({N})\s*{_GPU_UNIT}(?!\s*(?:あたり|当たり|当り|につき))",
+    rf"{_GPU_WORD}\s*(?:を|が|は|:|×|x|\*)?\s*(?:約|およそ)?({NUMBER_RUN})\s*{_GPU_UNIT}(?!\s*(?:あたり|当たり|当り|につき))",
     # 「300枚のH100」 (the lookbehind keeps the 100 of 「H100」 from being read as a count)
-    rf"(?<![0-9A-Za-z])({N})\s*{_GPU_UNIT}(?:分)?(?:の)?\s*{_GPU_WORD}",
+    rf"(?<![0-9A-Za-z])({NUMBER_RUN})\s*{_GPU_UNIT}(?:分)?(?:の)?\s*{_GPU_WORD}",
 ]
 _PER_GPU = rf"(?:{_GPU_WORD})\s*(?:1|一)\s*{_GPU_UNIT}\s*(?:あたり|当たり|当り)|(?:GPU|H100)(?:1{_GPU_UNIT})?(?:あたり|当たり|当り)|1GPU"
 
@@ -387,8 +356,6 @@ def _gpu_count_call(q: str) -> RoutedCall | None:
 # ---- dates ----
 _FULL_DATE = r"(20\d\d)\s*(?:年|/|-|\.)\s*(\d{1,2})\s*(?:月|/|-|\.)\s*(\d{1,2})\s*日?"
 _MONTH_DAY = r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日|(?:(20\d\d)/)?(\d{1,2})/(\d{1,2})"
-# The year of GENIAC's compute-resource document, whose route-(2) contract rule a year-less notice date refers to.
-ROUTE2_DOC_YEAR = 2024
 
 
 def _date(y: str | None, m: str, d: str) -> date | None:
@@ -398,8 +365,9 @@ def _date(y: str | None, m: str, d: str) -> date | None:
         return None
 
 
-def _notice_date(q: str) -> tuple[date, tuple[int, int]] | None:
-    """「採択通知が11月10日に届いた」「11月10日に採択通知」 → the notice date (year-less: ROUTE2_DOC_YEAR)."""
+def _notice_date(q: str, undated_year: int) -> tuple[date, tuple[int, int]] | None:
+    """「採択通知が11月10日に届いた」「11月10日に採択通知」 → the notice date (year-less: the year of the document whose
+    contract-deadline rule it refers to)."""
     for pattern in (
         rf"(?:採択)?通知(?:日)?(?:が|は|を|:)?\s*(?:{_MONTH_DAY})",
         rf"(?:{_MONTH_DAY})\s*(?:に|の)?\s*(?:採択(?:の)?)?通知",
@@ -409,7 +377,7 @@ def _notice_date(q: str) -> tuple[date, tuple[int, int]] | None:
             continue
         g = m.groups()
         y, mo, d = (g[0], g[1], g[2]) if g[1] else (g[3], g[4], g[5])
-        found = _date(y or str(ROUTE2_DOC_YEAR), mo, d)
+        found = _date(y or str(undated_year), mo, d)
         if found:
             return found, m.span()
     return None
@@ -434,41 +402,57 @@ def route(question: str, today: date | None = None) -> list[RoutedCall]:
     q = mask_long_numbers(nfkc(question or ""))
     if not q.strip():
         return []
-    calls: list[RoutedCall] = []
-    try:
-        programmes = _programmes(q)
-        facts = _facts(q)
-        nodes = _node_call(q)
-        money, _ = _money(q)
-        full_date = bool(re.search(_FULL_DATE, q) or re.search(_MONTH_DAY, q))
-        size_fact = bool({"employees", "deemed_large_enterprise", "tokutei_jigyosha"} & facts.keys())
-        sc = intents.scores(intents.View.of(q), has_facts=bool(facts), has_size_fact=size_fact,
-                            has_money=bool(money), has_node_count=nodes is not None, has_full_date=full_date)
-        if sc.nodes >= intents.THRESHOLD:
-            # No plan stated (「何ノードまで？」「月ごとに増減できる？」): check the limit itself, whose result states
-            # both rules (100以下, 期間を通して一定).
-            calls.append(nodes or RoutedCall(name="gpu_node_plan", args={"constant_nodes": ROUTE2_MAX_NODES}))
-        amount_calls = (
-            _amount_calls(q, programmes, facts) if sc.amount >= intents.THRESHOLD and not nodes else []
-        )
-        calls.extend(amount_calls)
-        if sc.rate >= intents.THRESHOLD and not amount_calls:
-            calls.extend(RoutedCall(name="subsidy_rate", args={"programme": p, **facts}) for p in programmes)
-        if sc.schedule >= intents.THRESHOLD:
-            prog = programmes[0] if len(programmes) == 1 else "all"
-            args: dict[str, Any] = {"programme": prog}
-            notice = _notice_date(q) if re.search(r"通知", q) else None
-            if notice is not None:
-                args["notice_date"] = notice[0].isoformat()
-                # The contract rule is GENIAC's route (2); an infra-leaning question keeps both programmes' dates.
-                args["programme"] = "all" if prog == "ai-compute-infra" else "geniac"
-            stated = _stated_date(q, notice[1] if notice else None)
-            if stated is not None:
-                args["on_date"] = stated.isoformat()
-            elif today is not None:
-                args["on_date"] = today.isoformat()
-            calls.append(RoutedCall(name="programme_schedule", args=args))
-    except Exception:
-        log.exception("router failed on %r", question)
+    progs = programme_arg.served()
+    if not len(progs):
         return []
+    calls: list[RoutedCall] = []
+    programmes = _programmes(q, progs)
+    facts = _facts(q)
+    nodes = _node_call(q)
+    money, _ = _money(q)
+    full_date = bool(re.search(_FULL_DATE, q) or re.search(_MONTH_DAY, q))
+    size_fact = bool({"employees", "deemed_large_enterprise", "tokutei_jigyosha"} & facts.keys())
+    sc = intents.scores(intents.View.of(q), has_facts=bool(facts), has_size_fact=size_fact,
+                        has_money=bool(money), has_node_count=nodes is not None, has_full_date=full_date)
+    with_nodes = progs.with_nodes()
+    if sc.nodes >= intents.THRESHOLD and with_nodes:
+        # The programme the question leans to when it has node limits; the first with limits otherwise.
+        owner = next((p for p in with_nodes if p.id in programmes and len(programmes) == 1), with_nodes[0])
+        route_ = owner.node_route
+        assert route_ is not None
+        # No plan stated (「何ノードまで？」「月ごとに増減できる？」): check the limit itself, whose result states
+        # both rules (the maximum, held constant over the period).
+        call = nodes or RoutedCall(name="gpu_node_plan", args={"constant_nodes": route_.maximum.nodes})
+        if owner.id != with_nodes[0].id:
+            call.args["programme"] = owner.id
+        calls.append(call)
+    amount_calls = (
+        _amount_calls(q, [p for p in programmes if progs.get(p).amounts], facts, progs)
+        if sc.amount >= intents.THRESHOLD and not nodes else []
+    )
+    calls.extend(amount_calls)
+    if sc.rate >= intents.THRESHOLD and not amount_calls:
+        calls.extend(
+            RoutedCall(name="subsidy_rate", args={"programme": p, **facts}) for p in programmes if progs.get(p).rates
+        )
+    if sc.schedule >= intents.THRESHOLD:
+        prog = programmes[0] if len(programmes) == 1 else "all"
+        args: dict[str, Any] = {"programme": prog}
+        deadline_owner = next(
+            (p for p in with_nodes if p.node_route and p.node_route.contract_deadline and prog in ("all", p.id)), None
+        ) or next((p for p in with_nodes if p.node_route and p.node_route.contract_deadline), None)
+        notice = None
+        if deadline_owner is not None and re.search(r"通知", q):
+            cd = deadline_owner.node_route.contract_deadline  # type: ignore[union-attr]
+            notice = _notice_date(q, cd.undated_year)  # type: ignore[union-attr]
+        if notice is not None and deadline_owner is not None:
+            args["notice_date"] = notice[0].isoformat()
+            # The contract rule is one programme's route; a question leaning elsewhere keeps every programme's dates.
+            args["programme"] = deadline_owner.id if prog in ("all", deadline_owner.id) else "all"
+        stated = _stated_date(q, notice[1] if notice else None)
+        if stated is not None:
+            args["on_date"] = stated.isoformat()
+        elif today is not None:
+            args["on_date"] = today.isoformat()
+        calls.append(RoutedCall(name="programme_schedule", args=args))
     return calls

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from assistant.tools import quotes as Q
-from assistant.tools.common import STRICT, ToolOutput, cites
+from assistant.domain.programmes import ALL, Cited, Programme, Window, WindowKind
+from assistant.tools import programme_arg
+from assistant.tools.results import STRICT, ToolOutput, cites
 
 Status = Literal["open", "closed", "not_yet_open", "provisional", "end_not_stated"]
-Kind = Literal["presurvey_window", "call", "committee", "development_period", "rd_period"]
+Kind = WindowKind
 STATUS_JA = {
     "open": "受付中・期間中",
     "closed": "終了",
@@ -25,7 +25,7 @@ STATUS_JA = {
 
 
 class ScheduleEntry(BaseModel):
-    programme: Literal["ai-compute-infra", "geniac"]
+    programme: str
     doc: str
     kind: Kind
     label_ja: str
@@ -46,118 +46,6 @@ class ScheduleEntry(BaseModel):
     estimated_end_ja: str | None = Field(None, description="「開始時期＋期間」の記載から見積もった終了時期（仮定を含む）")
 
 
-StartPrecision = Literal["day", "month", "mid_month"]
-
-
-@dataclass(frozen=True)
-class _Row:
-    programme: Literal["ai-compute-infra", "geniac"]
-    quote: Q.Quote
-    kind: Kind
-    label_ja: str
-    stated_ja: str
-    start: date | None
-    end: date | None
-    exact: bool
-    interpretation_ja: str
-    # Set only for periods the document states as a start plus a length (「1月頃から半年間」).
-    duration_months: int | None = None
-    duration_ja: str | None = None
-    start_precision: StartPrecision = "day"
-    start_fuzzy: bool = False  # 「頃」: the start itself may slip, so the end may move into the next month
-
-
-_ROWS: list[_Row] = [
-    _Row(
-        programme="ai-compute-infra",
-        quote=Q.INFRA_WINDOW,
-        kind="presurvey_window",
-        label_ja="事前調査の実施期間（提出期間）",
-        stated_ja="2023年12月26日から2024年1月17日まで",
-        start=date(2023, 12, 26),
-        end=date(2024, 1, 17),
-        exact=True,
-        interpretation_ja="文書記載の日付どおり。",
-    ),
-    _Row(
-        programme="ai-compute-infra",
-        quote=Q.INFRA_CALL,
-        kind="call",
-        label_ja="供給確保計画の公募（想定）",
-        stated_ja="来年2月から3月にかけて公募を行い",
-        start=date(2024, 2, 1),
-        end=date(2024, 3, 31),
-        exact=False,
-        interpretation_ja="「来年」は文書の公表時期（2023年12月）から2024年と読みました。時期は確定していないと明記されています。",
-    ),
-    _Row(
-        programme="ai-compute-infra",
-        quote=Q.INFRA_CALL,
-        kind="committee",
-        label_ja="第三者委員会（想定）",
-        stated_ja="3月に第三者委員会を実施することを想定",
-        start=date(2024, 3, 1),
-        end=date(2024, 3, 31),
-        exact=False,
-        interpretation_ja="2024年3月と読みました（想定であり確定していません）。",
-    ),
-    _Row(
-        programme="geniac",
-        quote=Q.GENIAC_WINDOW,
-        kind="presurvey_window",
-        label_ja="事前調査の実施期間（提出期間）",
-        stated_ja="2023年9月22日から2023年10月11日まで",
-        start=date(2023, 9, 22),
-        end=date(2023, 10, 11),
-        exact=True,
-        interpretation_ja="文書記載の日付どおり。",
-    ),
-    _Row(
-        programme="geniac",
-        quote=Q.GENIAC_CALL,
-        kind="call",
-        label_ja="NEDOによる公募の開始（予定）",
-        stated_ja="10月下旬（予定）からNEDOより公募",
-        start=date(2023, 10, 21),
-        end=None,
-        exact=False,
-        interpretation_ja="文書の公表時期（2023年9月）から2023年10月下旬（21日以降）と読みました。公募の締切は文書に記載がありません。",
-    ),
-    _Row(
-        programme="geniac",
-        quote=Q.GENIAC_DEV_PERIOD,
-        kind="development_period",
-        label_ja="基盤モデル開発の実施期間（予定）",
-        stated_ja="2024年1月頃から半年間",
-        start=date(2024, 1, 1),
-        end=date(2024, 6, 30),
-        exact=False,
-        interpretation_ja="2024年1月1日から6月30日までとして扱いました（「頃」「予定」のため前後します）。",
-        duration_months=6,
-        duration_ja="半年間（6ヶ月）",
-        start_precision="month",
-        start_fuzzy=True,
-    ),
-    _Row(
-        programme="geniac",
-        quote=Q.CR_RD_PERIOD,
-        kind="rd_period",
-        label_ja="研究開発期間・GPUリソースの利用期間（予定）",
-        stated_ja="10月中旬（P）から6ヶ月の予定",
-        start=date(2024, 10, 11),
-        end=date(2025, 4, 20),
-        exact=False,
-        interpretation_ja=(
-            "文書（計算リソースについて）には年の記載がありません。文書の公表年（2024年）から2024年10月中旬〜2025年4月中旬と"
-            "仮定しました（Pは仮の意味）。"
-        ),
-        duration_months=6,
-        duration_ja="6ヶ月",
-        start_precision="mid_month",
-    ),
-]
-
-
 def _real_date(field: str, v: str | None) -> str | None:
     if v is not None:
         try:
@@ -174,8 +62,10 @@ def _real_date(field: str, v: str | None) -> str | None:
 class ProgrammeScheduleInput(BaseModel):
     model_config = STRICT
 
-    programme: Literal["ai-compute-infra", "geniac", "all"] = Field(
-        "all", description="制度。ai-compute-infra=AI用電子計算機の整備への補助, geniac=生成AI基盤モデル開発の助成, all=両方"
+    programme: str = Field(
+        ALL,
+        description="制度（ai-compute-infra=AI用電子計算機の整備への補助, geniac=生成AI基盤モデル開発の助成 など）。all=すべて",
+        json_schema_extra=programme_arg.schema_enum("schedule", with_all=True),
     )
     on_date: str | None = Field(
         None,
@@ -188,6 +78,11 @@ class ProgrammeScheduleInput(BaseModel):
         description="GENIACの採択通知日（YYYY-MM-DD）。指定すると(2)の手法のクラウドベンダーとの契約締結の目安（通知日から1ヶ月程度）を返す",
     )
 
+    @field_validator("programme")
+    @classmethod
+    def _served(cls, v: str) -> str:
+        return programme_arg.check(v, "schedule", with_all=True)
+
     @field_validator("on_date")
     @classmethod
     def _real_on_date(cls, v: str | None) -> str | None:
@@ -199,13 +94,21 @@ class ProgrammeScheduleInput(BaseModel):
         return _real_date("notice_date", v)
 
     @model_validator(mode="after")
-    def _notice_is_geniac(self) -> ProgrammeScheduleInput:
-        if self.notice_date is not None and self.programme == "ai-compute-infra":
-            raise PydanticCustomError(
-                "contradiction",
-                "notice_date（採択通知日）は GENIAC の(2)の手法の契約期限にだけ使います。programme を geniac か all にしてください。",
-            )
-        return self
+    def _notice_needs_a_contract_rule(self) -> ProgrammeScheduleInput:
+        if self.notice_date is None:
+            return self
+        with_deadline = _with_contract_deadline()
+        if self.programme == ALL and with_deadline or self.programme in {p.id for p in with_deadline}:
+            return self
+        raise PydanticCustomError(
+            "contradiction",
+            "notice_date（採択通知日）は {names} の契約期限にだけ使います。programme を {ids} にしてください。",
+            {
+                "names": "、".join(f"{p.names.label} の{p.node_route.label}" for p in with_deadline)  # type: ignore[union-attr]
+                or "契約期限の規定がある制度",
+                "ids": "".join(f"{p.id} か " for p in with_deadline) + ALL,
+            },
+        )
 
 
 class ContractDeadline(BaseModel):
@@ -241,25 +144,25 @@ def inclusive_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
-def _estimated_end(row: _Row) -> str | None:
-    if row.duration_months is None or row.start is None:
+def _estimated_end(row: Window) -> str | None:
+    if row.duration is None or row.start is None:
         return None
     if row.start_precision == "month":
         # 「1月頃から半年間」: the months January..June, so the period ends at the end of June.
-        last = add_months(row.start.replace(day=1), row.duration_months - 1)
+        last = add_months(row.start.replace(day=1), row.duration.months - 1)
         text = f"{last.year}年{last.month}月末頃"
         if row.start_fuzzy:
             after = add_months(last, 1)
             text += f"（{after.month}月頃）"
         return text
     if row.start_precision == "mid_month":
-        end = add_months(row.start.replace(day=15), row.duration_months)
+        end = add_months(row.start.replace(day=15), row.duration.months)
         return f"{end.year}年{end.month}月中旬頃"
-    return ja_date(add_months(row.start, row.duration_months))
+    return ja_date(add_months(row.start, row.duration.months))
 
 
-def _end_note(row: _Row, end_ja: str) -> str:
-    n = row.duration_months
+def _end_note(row: Window, end_ja: str) -> str:
+    n = row.duration.months if row.duration else 0
     if row.start_precision == "month" and row.start_fuzzy:
         return (
             f"開始月から{n}ヶ月（開始月を含めて数える）とすると終了は{end_ja}です。"
@@ -270,21 +173,25 @@ def _end_note(row: _Row, end_ja: str) -> str:
     return f"終了は{end_ja}です"
 
 
-def contract_deadline(notice: date) -> ContractDeadline:
-    """Route (2): a contract with the cloud vendor within about one month of the selection notice."""
-    deadline = add_months(notice, 1)
+def _with_contract_deadline() -> list[Programme]:
+    return [p for p in programme_arg.served() if p.node_route and p.node_route.contract_deadline]
+
+
+def contract_deadline(notice: date, months: int = 1, stated: str = "1 ヶ月程度内") -> ContractDeadline:
+    """A route's contract with the cloud vendor within about ``months`` of the selection notice."""
+    deadline = add_months(notice, months)
     return ContractDeadline(
         notice_date=notice,
         deadline=deadline,
         deadline_ja=f"{ja_date(deadline)}頃",
         basis_ja=(
-            f"採択通知日（{ja_date(notice)}）から1ヶ月後の{ja_date(deadline)}を目安としました。"
-            "文書は「1 ヶ月程度内」と記載しており、厳密な期限日ではありません（翌月に同じ日がない場合は月末としています）。"
+            f"採択通知日（{ja_date(notice)}）から{months}ヶ月後の{ja_date(deadline)}を目安としました。"
+            f"文書は「{stated}」と記載しており、厳密な期限日ではありません（翌月に同じ日がない場合は月末としています）。"
         ),
     )
 
 
-def _status(row: _Row, d: date) -> Status:
+def _status(row: Window, d: date) -> Status:
     if row.start and d < row.start:
         return "not_yet_open" if row.exact else "provisional"
     if row.end is None:
@@ -317,72 +224,75 @@ def programme_schedule(args: ProgrammeScheduleInput, today: date | None = None) 
     文書は2023〜2024年のもので、記載された受付期間はすでに終了しています。最新の公募情報の確認先も返します。
     """
     d = date.fromisoformat(args.on_date) if args.on_date else (today or date.today())
-    rows = [r for r in _ROWS if args.programme in ("all", r.programme)]
+    progs = [p for p in programme_arg.served().with_schedule() if args.programme in (ALL, p.id)]
+    rows = [(p, w) for p in progs for w in p.schedule.windows]  # type: ignore[union-attr]
     entries = []
-    for r in rows:
+    for p, r in rows:
         s = _status(r, d)
         dated = r.exact and r.start is not None and r.end is not None
         entries.append(
             ScheduleEntry(
-                programme=r.programme,
-                doc=r.quote.doc,
+                programme=p.id,
+                doc=r.doc,
                 kind=r.kind,
-                label_ja=r.label_ja,
-                stated_ja=r.stated_ja,
+                label_ja=r.label,
+                stated_ja=r.stated,
                 start=r.start,
                 end=r.end,
                 exact=r.exact,
-                interpretation_ja=r.interpretation_ja,
+                interpretation_ja=r.interpretation,
                 status=s,
                 status_ja=STATUS_JA[s],
                 length_days=inclusive_days(r.start, r.end) if dated else None,  # type: ignore[arg-type]
                 days_left=inclusive_days(d, r.end) if dated and s == "open" else None,  # type: ignore[arg-type]
-                duration_ja=r.duration_ja,
+                duration_ja=r.duration.text if r.duration else None,
                 estimated_end_ja=_estimated_end(r),
             )
         )
     dated_entries = [e for e in entries if e.end is not None]
     all_closed = all(e.status == "closed" for e in dated_entries)
+    quotes: list[Cited | None] = [r for _, r in rows]
     where = []
-    quotes = [r.quote for r in rows]
-    if args.programme in ("all", "geniac"):
-        where.append("GENIAC（生成AI基盤モデル開発の助成）はNEDOの公募要領")
-        quotes.append(Q.GENIAC_DETAILS)
-    if args.programme in ("all", "ai-compute-infra"):
-        where.append("AI用の電子計算機の整備への補助は経済産業省がその後公表する公募要領")
-        quotes.append(Q.INFRA_DETAILS)
+    for p in progs:
+        where.append(p.schedule.where_to_check.text)  # type: ignore[union-attr]
+        quotes.append(p.schedule.where_to_check)  # type: ignore[union-attr]
     where_ja = "最新の日程・条件は、" + "、".join(where) + "で確認してください（各文書も詳細は今後公表される公募要領等を確認するよう案内しています）。"
 
-    deadline = contract_deadline(date.fromisoformat(args.notice_date)) if args.notice_date else None
-    if deadline is not None:
-        quotes.insert(0, Q.CR_CONTRACT)
+    deadline = None
+    route_label = stated = ""
+    if args.notice_date:
+        owner = next(p for p in _with_contract_deadline() if args.programme in (ALL, p.id))
+        route = owner.node_route
+        assert route is not None and route.contract_deadline is not None  # checked by the input validator
+        stated = route.contract_deadline.stated
+        deadline = contract_deadline(date.fromisoformat(args.notice_date), route.contract_deadline.months, stated)
+        route_label = route.label
+        quotes.insert(0, route.contract_deadline)
 
-    tag = {"geniac": "【GENIAC】", "ai-compute-infra": "【AI計算基盤の整備補助】"}
     lines = []
-    for e, r in zip(entries, rows):
+    for e, (p, r) in zip(entries, rows):
         if e.length_days is not None:
             line = _window_line(e, d)
         elif e.estimated_end_ja is not None:
             line = f"{e.label_ja}「{e.stated_ja}」: {e.status_ja}。{_end_note(r, e.estimated_end_ja)}"
         else:
             line = f"{e.label_ja}「{e.stated_ja}」: {e.status_ja}"
-        lines.append((tag[e.programme] if args.programme == "all" else "") + line)
+        lines.append((f"【{p.names.label}】" if args.programme == ALL else "") + line)
     head = ""
     if deadline is not None:
         head += (
-            f"(2)の手法を選ぶ場合、クラウドベンダーとの契約は採択通知日（{ja_date(deadline.notice_date)}）から1ヶ月程度内、"
+            f"{route_label}を選ぶ場合、クラウドベンダーとの契約は採択通知日（{ja_date(deadline.notice_date)}）から"
+            f"{stated.replace(' ', '')}、"
             f"つまり{deadline.deadline_ja}までに締結する必要があります（「程度」のため目安です）。"
         )
     head += f"{ja_date(d)}時点の日程です。"
     if all_closed:
-        head += "文書は2023〜2024年のもので、記載された期間はすべて終了しています（現在受け付けているものはありません）。"
+        head += "".join(dict.fromkeys(p.schedule.all_closed for p in progs))  # type: ignore[union-attr]
     else:
         head += "（一部は予定・未確定の記載です。）"
     explanation = head + " / ".join(lines) + "。" + where_ja
-    caveats = [
-        "月単位・「頃」「予定」「想定」「P（仮）」の記載は確定した日付ではありません。",
-        "GENIACの公募の締切と、計算リソースの研究開発期間の年は文書に記載がありません。",
-    ]
+    caveats = ["月単位・「頃」「予定」「想定」「P（仮）」の記載は確定した日付ではありません。"]
+    caveats += [c.text for p in progs for c in p.schedule.caveats]  # type: ignore[union-attr]
     if deadline is not None:
         caveats.insert(0, deadline.basis_ja)
     return ProgrammeScheduleResult(

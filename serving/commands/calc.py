@@ -29,13 +29,13 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="calc", metavar="CALCULATOR")
 
     p = sub.add_parser("rate", help="subsidy or grant rate for an applicant")
-    p.add_argument("--programme", required=True, help="ai-compute-infra | geniac")
+    p.add_argument("--programme", required=True, help="programme id (koubo programmes list), e.g. ai-compute-infra | geniac")
     _facts(p)
     _common(p)
     p.set_defaults(func=_run, tool="subsidy_rate")
 
     p = sub.add_parser("amount", help="maximum subsidy for eligible costs (amounts accept 3億, 1.5億, 5000万)")
-    p.add_argument("--programme", required=True, help="ai-compute-infra | geniac")
+    p.add_argument("--programme", required=True, help="programme id (koubo programmes list), e.g. ai-compute-infra | geniac")
     p.add_argument("--gpu", help="GPU compute cost")
     p.add_argument("--non-gpu", help="non-GPU compute cost")
     p.add_argument("--data-prep", help="data preparation cost")
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--currency", choices=["JPY", "USD", "EUR"], default="JPY", help="currency of the amounts")
     p.add_argument("--usd-rate", type=float, help="exchange-rate assumption: yen per US dollar")
     p.add_argument("--eur-rate", type=float, help="exchange-rate assumption: yen per euro")
-    p.add_argument("--rate", choices=["1/2以内", "1/3以内", "1/2", "定額"], help="rate, when already known")
+    p.add_argument("--rate", help="rate as the documents write it (e.g. 1/2以内, 1/3以内, 1/2, 定額), when already known")
     p.add_argument("--cap", help="cap on the subsidy in yen, when known")
     _facts(p)
     _common(p)
@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("nodes", help="GENIAC route-(2) GPU node plan: one count (constant) or a comma list per month")
     p.add_argument("--nodes", required=True, help="'30' = 30 for the whole period; '30,30,40' = per month")
+    p.add_argument("--programme", help="programme with node limits (default: the first, geniac)")
     p.add_argument("--months", type=int, help="period in months (default: 6, or the length of a list)")
     p.add_argument("--price", type=float, help="provisional unit price per node-hour (or per node-month)")
     p.add_argument("--price-unit", choices=["node_hour", "node_month"], default="node_hour")
@@ -62,7 +63,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_run, tool="gpu_node_plan")
 
     p = sub.add_parser("schedule", help="dates the documents give, and whether each window is open on a date")
-    p.add_argument("--programme", default="all", help="ai-compute-infra | geniac | all")
+    p.add_argument("--programme", default="all", help="programme id (koubo programmes list) or all")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
     _common(p)
     p.set_defaults(func=_run, tool="programme_schedule")
@@ -132,6 +133,8 @@ def _build_args(a: argparse.Namespace) -> dict[str, Any]:
                 raise _Usage("--cap は円単位の整数で指定してください。")
             out["cap_jpy"] = int(cap)
     if a.tool == "gpu_node_plan":
+        if a.programme:
+            out["programme"] = a.programme
         parts = [x for x in a.nodes.replace("、", ",").split(",") if x.strip()]
         try:
             values = [int(x) for x in parts]

@@ -1,39 +1,14 @@
-"""Shapes and helpers shared by the calculators: citations, output base, exact yen arithmetic, formatting."""
+"""What every calculator result holds (explanation, caveats, citations) and exact yen arithmetic and formatting."""
 
 from __future__ import annotations
 
 import math
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.tools.quotes import Quote
-
-Programme = Literal["ai-compute-infra", "geniac"]
-PROGRAMME_JA: dict[str, str] = {
-    "ai-compute-infra": "AI用の高度な電子計算機の整備に係る補助（供給確保計画・クラウドプログラム）",
-    "geniac": "競争力ある生成AI基盤モデルの開発（助成）（GENIAC）",
-}
-PROGRAMME_DESCRIPTION = (
-    "制度。ai-compute-infra = AI基盤モデルの開発環境整備（AI用の高度な電子計算機の導入等への補助、供給確保計画）、"
-    "geniac = 競争力ある生成AI基盤モデルの開発（計算リソース利用料の助成、NEDO公募）"
-)
-
-# Rate labels exactly as the documents write them (以内 only where the document says so).
-RateLabel = Literal["1/2以内", "1/3以内", "1/2", "定額"]
-RATE_FRACTION: dict[str, Fraction | None] = {
-    "1/2以内": Fraction(1, 2),
-    "1/3以内": Fraction(1, 3),
-    "1/2": Fraction(1, 2),
-    "定額": None,  # 定額助成: the documents give no fraction
-}
-RATE_WORDS: dict[str, str] = {"1/2以内": "2分の1以内", "1/3以内": "3分の1以内", "1/2": "2分の1", "定額": "定額"}
-RATES_BY_PROGRAMME: dict[str, tuple[str, ...]] = {
-    "ai-compute-infra": ("1/2以内", "1/3以内"),
-    "geniac": ("1/2", "定額"),
-}
+from assistant.domain.programmes import Cited
 
 ROUNDING_JA = "1円未満は切り捨て"
 STRICT = ConfigDict(extra="forbid")
@@ -58,14 +33,14 @@ class ToolOutput(BaseModel):
         return self.explanation + " 【留意点】" + " ".join(self.caveats)
 
 
-def cites(*quotes: Quote) -> list[ToolCitation]:
-    """Citations in order, each quote once."""
+def cites(*quotes: Cited | None) -> list[ToolCitation]:
+    """Citations in order, each quote once (None: a rule the programme does not state)."""
     seen: set[tuple[str, str]] = set()
     out: list[ToolCitation] = []
     for q in quotes:
-        if (q.doc, q.text) not in seen:
-            seen.add((q.doc, q.text))
-            out.append(ToolCitation(doc=q.doc, quote=q.text))
+        if q is not None and (q.doc, q.quote) not in seen:
+            seen.add((q.doc, q.quote))
+            out.append(ToolCitation(doc=q.doc, quote=q.quote))
     return out
 
 
