@@ -22,9 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.domain.config import Settings
 from assistant.domain.text import has_lone_surrogates
+from assistant.domain.validation import check_question
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
-from serving.web.limits import EMPTY_QUESTION_MESSAGE, BodySizeLimit, rate_limited_message, too_long_message
+from serving.web.limits import BodySizeLimit, rate_limited_message
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
 
@@ -185,13 +186,14 @@ async def require_staff(request: Request) -> str:
                    headers={"WWW-Authenticate": 'Basic realm="koubo staff", charset="UTF-8"'})
 
 
+# The status of each refused question (assistant.domain.validation says why, in Japanese and English).
+_QUESTION_STATUS = {"empty": 422, "too_long": 413, "invalid_characters": 422}
+
+
 def _checked_question(raw: str, limit: int) -> str:
-    question = raw.strip()
-    if not question:
-        raise ApiError(422, EMPTY_QUESTION_MESSAGE, "question is empty")
-    if len(question) > limit:
-        raise ApiError(413, too_long_message(len(question), limit),
-                       f"question has {len(question)} characters; the limit is {limit}")
+    question, problem = check_question(raw, limit)
+    if problem is not None:
+        raise ApiError(_QUESTION_STATUS[problem.kind], problem.message, problem.detail)
     return question
 
 

@@ -247,8 +247,7 @@ def test_reopen_in_a_new_process_without_our_embedding_function(index_settings):
     the stored config (not fall back to its default, which would download a model) and query by text."""
     code = textwrap.dedent(f"""
         import json, chromadb
-        import assistant.index.store as store
-        store._embedding_function_class()  # registers 'koubo' as an importing app would
+        import assistant.index.chroma  # registers 'koubo', as the app does by importing it
         client = chromadb.PersistentClient(path={str(index_settings.chroma_dir)!r})
         col = client.get_collection({index_settings.collection!r})
         res = col.query(query_texts=["GPUノードの上限は100"], n_results=3)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain.config import Settings
+from assistant.index.chroma import make_client
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,6 @@ class Generations:
 
     def client(self) -> Any:
         if self._client is None:
-            from assistant.index.store import make_client
-
             self._client = make_client(self.settings)
         return self._client
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.domain.schema import Chunk
-from assistant.index.store import COUNT_MAX_AGE, CachedCount, ChunkStore, _embedding_function_class
 from assistant.domain.text import split_sentences
+from assistant.index.chroma import embedding_function
+from assistant.index.store import COUNT_MAX_AGE, CachedCount, ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,7 @@ class SentenceIndex:
 
     def __init__(self, store: ChunkStore) -> None:
         self.store = store
-        ef = _embedding_function_class()(
-            store.embedder.name, store.settings.embedding_threads, store.settings.embedding_device, store.embedder
-        )
+        ef = embedding_function(store.embedder, store.settings)
         self.collection = store.client.get_or_create_collection(
             name=store.settings.chroma_collection + SUFFIX,
             embedding_function=ef,
