@@ -20,6 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from assistant.answer.search_tool import langchain_tool
+from assistant.domain import prompts
+from assistant.domain.schema import Chunk, Passage
+from assistant.tools import ALL_TOOLS
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +76,6 @@ def build_messages(question: str, chunks: list[tuple[str, str]], top_k: int = 5)
     Uses the engine's own system prompt and passage format; only the retrieval is approximated, since the
     prompt size (about top_k x 400 characters of passages) is what matters for serving.
     """
-    from assistant.domain import prompts
-    from assistant.domain.schema import Chunk, Passage
-
     q = _bigrams(question)
     ranked = sorted(chunks, key=lambda c: -len(q & _bigrams(c[1])))[:top_k]
     passages = [
@@ -83,11 +88,6 @@ def build_messages(question: str, chunks: list[tuple[str, str]], top_k: int = 5)
 
 def tool_schemas(strict: bool = True) -> list[dict[str, Any]]:
     """The tools exactly as the engine binds them (calculators + search_documents), in OpenAI format."""
-    from langchain_core.utils.function_calling import convert_to_openai_tool
-
-    from assistant.answer.search_tool import langchain_tool
-    from assistant.tools import ALL_TOOLS
-
     return [convert_to_openai_tool(t, strict=strict) for t in [*ALL_TOOLS, langchain_tool()]]
 
 
@@ -147,8 +147,6 @@ def _ms(v: float | None) -> float | None:
 
 
 async def run_level(args: argparse.Namespace, bodies: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
-    import httpx
-
     url = args.base_url.rstrip("/") + "/chat/completions"
     n = args.requests or max(4 * concurrency, 8)
     sem = asyncio.Semaphore(concurrency)

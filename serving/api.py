@@ -28,6 +28,9 @@ from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import BodySizeLimit, rate_limited_message
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
+import gradio as gr
+from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
+from assistant.answer.drafting import MAX_INQUIRY_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -346,8 +349,6 @@ def create_app(
     @app.post("/api/draft-reply", response_model=DraftResponse, responses=ERRORS, tags=["staff"],
               summary="A polite Japanese reply draft to an inquiry email (staff only)")
     async def draft_reply(body: DraftRequest, request: Request, staff: str = Depends(require_staff)) -> dict[str, Any]:
-        from assistant.answer.drafting import MAX_INQUIRY_CHARS
-
         inquiry = body.inquiry.strip()
         if not inquiry:
             raise ApiError(422, "問い合わせメールの本文を入力してください。", "inquiry is empty")
@@ -381,10 +382,6 @@ def create_app(
                         headers={"Content-Disposition": 'attachment; filename="koubo-export.jsonl"'})
 
     if mount_ui:
-        import gradio as gr
-
-        from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
-
         blocks = build_ui(service)
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=CSS, head=HEAD,
                                   theme=gr.themes.Soft())

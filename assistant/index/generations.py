@@ -20,12 +20,12 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from assistant.domain.config import Settings
 from assistant.index.chroma import make_client
+from assistant.index.files import atomic_write, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +61,7 @@ def fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        _fsync_dir(Path(root))
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        fsync_dir(Path(root))
 
 
 class Generations:
@@ -164,17 +151,8 @@ class Generations:
             return
         folder = self.settings.index_dir
         fsync_tree(folder / generation)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pointer")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(generation + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, folder / POINTER_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(folder)
+        with atomic_write(folder / POINTER_FILE, durable=True) as f:
+            f.write((generation + "\n").encode("ascii"))
 
     def remove(self, generation: str | None) -> None:
         """Delete a generation (None: the index from before generations)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,30 @@ class CachedCount:
     def invalidate(self) -> None:
         with self._lock:
             self._value = None
+
+
+@dataclass
+class StoredBatch:
+    """Up to 1000 entries of a collection as stored: ids, texts, metadata and vectors."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    vectors: np.ndarray
+
+
+def stored_batches(collection: Any, where: dict[str, Any] | None = None) -> Iterator[StoredBatch]:
+    """Every entry of ``collection`` matching ``where`` (all when None) with its vector, in batches."""
+    total = collection.count()
+    for offset in range(0, total, _BATCH):
+        got = collection.get(where=where, include=["documents", "metadatas", "embeddings"],
+                             limit=_BATCH, offset=offset)
+        texts = [d or "" for d in got["documents"] or []]
+        vectors = (np.asarray(got["embeddings"], dtype=np.float32) if got["embeddings"] is not None
+                   else np.zeros((0, 0), dtype=np.float32))
+        yield StoredBatch(list(got["ids"]), texts, [dict(m or {}) for m in got["metadatas"] or []], vectors)
+        if len(got["ids"]) < _BATCH:
+            break
 
 
 class ChunkStore:
@@ -109,6 +134,10 @@ class ChunkStore:
             for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                 chunks.append(Chunk.from_store(cid, doc or "", dict(meta or {})))
         return chunks
+
+    def stored_vectors(self, where: dict[str, Any] | None = None) -> Iterator[StoredBatch]:
+        """The stored chunks matching ``where`` (all when None) with their vectors, in batches."""
+        return stored_batches(self.collection, where)
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         self._counter.invalidate()

@@ -23,6 +23,11 @@ from evals.bench.report import Target, children_cpu_s, result, say, summarize, t
 
 COLD_TARGET_S = 10.0
 
+# This module is also the cold-ingest worker's entry point
+# (`python -m evals.bench.ingest_bench --cold-worker`), which reports its own import time: so its top stays
+# light, and the indexing stack is imported inside the functions that use it, on purpose (the only
+# function-level imports in evals/).
+
 
 def cold_ingest(timeout: float = 900.0) -> dict[str, Any]:
     """A fresh process ingests the packaged corpus into an empty folder (what `koubo ingest` costs)."""
