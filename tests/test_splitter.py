@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.domain.config import PACKAGED_CORPUS
 from assistant.domain.schema import Chunk
-from assistant.domain.text import sentence_spans, split_sentences
-from assistant.domain.text import match_key, split_sentences
+from assistant.domain.text import match_key, sentence_spans, split_sentences
 from corpus.catalog import load_catalog
 from corpus.splitter import chunk_id, split_document
 
