@@ -11,6 +11,8 @@ import io
 import logging
 import re
 import uuid
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _pkg_version
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
@@ -40,10 +42,8 @@ SESSION_MAX_AGE_S = 180 * 24 * 3600
 _SID = re.compile(r"[0-9a-f]{32}")
 
 try:
-    from importlib.metadata import version as _pkg_version
-
     VERSION = _pkg_version("koubo-assistant")
-except Exception:  # noqa: BLE001 - running from a source tree without an install
+except PackageNotFoundError:  # running from a source tree without an install
     VERSION = "0.0.0+local"
 
 

@@ -239,8 +239,11 @@ class Assistant:
                 text = str(getattr(out, "content", "") or "").strip().splitlines()
                 if text and 2 <= len(text[0]) <= 300:
                     return text[0].strip()
-            except Exception as exc:  # noqa: BLE001 - condensing is best effort
-                log.warning("condense via LLM failed (%s); using the heuristic", exc)
+            except Exception as exc:  # noqa: BLE001 - condensing is best effort; a bug is logged with its traceback
+                if _is_transport_error(exc):
+                    log.warning("condense via LLM failed (%s); using the heuristic", exc)
+                else:
+                    log.exception("condense via LLM failed with a non-transport error; using the heuristic")
         return heuristic_condense(question, history, self.retriever.tokenizer)
 
     def _lc_tools(self) -> list[Any]:

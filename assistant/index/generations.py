@@ -23,6 +23,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from chromadb.errors import NotFoundError
+
 from assistant.domain.config import Settings
 from assistant.index.chroma import make_client
 from assistant.index.files import atomic_write, fsync_dir
@@ -90,7 +92,7 @@ class Generations:
         if self.remote:
             try:
                 col = self.client().get_collection(self._pointer_collection)
-            except Exception:  # noqa: BLE001 - chromadb raises NotFoundError (a ValueError subclass) or others
+            except (NotFoundError, ValueError):  # no pointer yet (older chromadb raised ValueError)
                 return None
             name = str((col.metadata or {}).get("generation", ""))
         else:
@@ -137,7 +139,7 @@ class Generations:
         try:
             meta = self.client().get_collection(self._pointer_collection).metadata or {}
             return dict(json.loads(str(meta.get("sources") or "{}")))
-        except Exception:  # noqa: BLE001 - no pointer yet, or unreadable: start from the corpus folder
+        except (NotFoundError, ValueError):  # no pointer yet, or unreadable JSON: start from the corpus folder
             return None
 
     def publish(self, generation: str, sources: dict[str, str] | None = None) -> None:
@@ -161,7 +163,7 @@ class Generations:
             for name in (base, base + "__sent"):
                 try:
                     self.client().delete_collection(name)
-                except Exception as exc:  # noqa: BLE001 - already gone
+                except (NotFoundError, ValueError) as exc:  # already gone
                     log.debug("collection %s not deleted: %s", name, exc)
             return
         folder = self.settings.index_dir

@@ -202,11 +202,6 @@ class Retriever:
                 self._query_cache.popitem(last=False)
         return vec
 
-    def best_dense_similarity(self, query: str) -> float:
-        """Cosine similarity of the nearest chunk (used by the scope guard)."""
-        hits = self.store.query(self.query_vector(query), 1)
-        return hits[0][1] if hits else 0.0
-
     def find_quote(self, doc_id: str, quote: str) -> Chunk | None:
         """The stored chunk of ``doc_id`` whose text contains ``quote`` (after match_key), if any."""
         ids = [cid for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10)]

@@ -468,7 +468,7 @@ def route(question: str, today: date | None = None) -> list[RoutedCall]:
             elif today is not None:
                 args["on_date"] = today.isoformat()
             calls.append(RoutedCall(name="programme_schedule", args=args))
-    except Exception:
-        log.exception("router failed on %r", question)
+    except (ValueError, ArithmeticError):  # a number or date the rules cannot read (incl. pydantic's errors)
+        log.exception("router could not read the numbers or dates of %r; no calculator call", question[:200])
         return []
     return calls
