@@ -40,7 +40,7 @@ from assistant.index.files import write_json_atomic
 from assistant.index.generations import Generations, number_of, pinned
 from assistant.index.sentence_index import SentenceIndex, sentence_units
 from assistant.index.store import ChunkStore
-from assistant.retrieval.japanese import default_tokenizer
+from assistant.retrieval.tokenizer import default_tokenizer
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
 from corpus.splitter import split_document

@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.index.bm25 import BM25Index
 from assistant.domain.config import load_settings
-from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.index.generations import resolve
-from assistant.retrieval.japanese import JapaneseTokenizer
-from assistant.retrieval.retriever import IndexMissingError, Retriever
 from assistant.domain.schema import Chunk
+from assistant.domain.text import contains
+from assistant.index.bm25 import BM25Index
+from assistant.index.generations import resolve
 from assistant.index.sentence_index import SentenceIndex, sentence_units
 from assistant.index.store import ChunkStore
-from assistant.domain.text import contains
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.retrieval.retriever import IndexMissingError, Retriever
+from assistant.retrieval.tokenizer import JapaneseTokenizer
 from corpus.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent

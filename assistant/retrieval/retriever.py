@@ -19,8 +19,8 @@ from assistant.index.generations import resolve
 from assistant.index.sentence_index import SentenceIndex
 from assistant.index.store import COUNT_MAX_AGE, ChunkStore
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.retrieval.japanese import JapaneseTokenizer, default_tokenizer
 from assistant.retrieval.lexicon import expansion_terms, programmes_named, strip_programme_names
+from assistant.retrieval.tokenizer import JapaneseTokenizer, default_tokenizer
 
 log = logging.getLogger(__name__)
 
