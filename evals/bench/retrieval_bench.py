@@ -17,7 +17,7 @@ from typing import Any
 from assistant.domain.config import Settings
 from assistant.retrieval.retriever import Retriever
 from evals.bench.indexes import bench_settings, real_index, synthetic_index
-from evals.bench.ingest_bench import _child_env
+from evals.bench.ingest_bench import child_env
 from evals.bench.report import Target, result, rss_mb, say, summarize, table, targets_table
 
 FAQ = Path(__file__).resolve().parents[1] / "datasets" / "faq.jsonl"
@@ -79,7 +79,7 @@ def measure_in_subprocess(data_dir: Path, corpus_dir: Path | None, queries: int,
                           timeout: float = 1800.0) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "evals.bench.retrieval_bench", "--worker", str(data_dir),
            str(corpus_dir or ""), str(queries), method]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_child_env(),
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=child_env(),
                           check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"retrieval worker failed: {proc.stderr[-2000:]}")

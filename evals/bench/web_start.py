@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from evals.bench.indexes import real_index
-from evals.bench.ingest_bench import _child_env
+from evals.bench.ingest_bench import child_env
 from evals.bench.report import Target, children_cpu_s, result, say, summarize, table, targets_table
 
 READY_TARGET_S = 10.0
@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 def server_env(data_dir: Path, db_path: Path, port: int, **extra: str) -> dict[str, str]:
-    env = _child_env()
+    env = child_env()
     for k in [k for k in env if k.startswith("KOUBO_")]:
         del env[k]  # the benchmark decides; a developer's KOUBO_LLM_BASE_URL must not leak in
     # Absolute: the server runs in a scratch folder, where a relative data dir would be an empty one.
