@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.domain.config import Settings
 from assistant.domain.text import has_lone_surrogates
-from assistant.domain.validation import check_question
+from assistant.domain.validation import check_inquiry, check_question
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import BodySizeLimit, rate_limited_message
@@ -32,7 +32,6 @@ from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
 import gradio as gr
 from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
-from assistant.answer.drafting import MAX_INQUIRY_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -349,14 +348,9 @@ def create_app(
     @app.post("/api/draft-reply", response_model=DraftResponse, responses=ERRORS, tags=["staff"],
               summary="A polite Japanese reply draft to an inquiry email (staff only)")
     async def draft_reply(body: DraftRequest, request: Request, staff: str = Depends(require_staff)) -> dict[str, Any]:
-        inquiry = body.inquiry.strip()
-        if not inquiry:
-            raise ApiError(422, "問い合わせメールの本文を入力してください。", "inquiry is empty")
-        if len(inquiry) > MAX_INQUIRY_CHARS:
-            raise ApiError(413, f"問い合わせ本文が長すぎます（{len(inquiry)}文字、上限{MAX_INQUIRY_CHARS}文字）。"
-                           "要点の部分だけを貼り付けてください。",
-                           f"inquiry has {len(inquiry)} characters; the limit is {MAX_INQUIRY_CHARS}")
-        _rate_limit(service, request)
+        inquiry, problem = check_inquiry(body.inquiry)
+        if problem is not None:
+            raise ApiError(_QUESTION_STATUS[problem.kind], problem.message, problem.detail)
         draft = await run_in_threadpool(service.assistant.draft_reply, inquiry)
         draft_id = await run_in_threadpool(service.storage.save_draft, draft, staff) if body.save else None
         return {

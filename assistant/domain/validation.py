@@ -1,8 +1,9 @@
-"""The one check of what a user sends, shared by the engine, the HTTP API and the web UI (which calls the API).
+"""The one check of what a user sends, shared by the engine, the HTTP API and the web UI (chat, staff desk).
 
-A question is stripped, then refused when empty, longer than ``KOUBO_MAX_QUESTION_CHARS`` or holding a lone UTF-16
-surrogate (JSON "\\ud800", which cannot be encoded); a history is cut to its newest turns within the history
-bounds. Both happen before any work, so a request's cost does not grow with what it sends.
+A question (or an inquiry email) is stripped, then refused when empty, longer than its limit
+(``KOUBO_MAX_QUESTION_CHARS``; 8,000 characters for an inquiry) or holding a lone UTF-16 surrogate
+(JSON "\\ud800", which cannot be encoded); a history is cut to its newest turns within the history bounds.
+All of it happens before any work, so a request's cost does not grow with what it sends.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from assistant.domain import prompts
 from assistant.domain.text import has_lone_surrogates, scrub
 
 History = list[dict[str, str]]
+
+#: The longest inquiry email a staff reply draft is made from.
+MAX_INQUIRY_CHARS = 8000
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,26 @@ def check_question(raw: str | None, limit: int) -> tuple[str, QuestionProblem | 
     return question, None
 
 
+def check_inquiry(raw: str | None, limit: int = MAX_INQUIRY_CHARS) -> tuple[str, QuestionProblem | None]:
+    """The stripped inquiry email and, when no draft may be made from it, the problem (else None)."""
+    inquiry = (raw or "").strip()
+    if not inquiry:
+        return "", QuestionProblem("empty", prompts.text("empty_inquiry"), "inquiry is empty")
+    if len(inquiry) > limit:
+        return inquiry, QuestionProblem(
+            "too_long", prompts.text("inquiry_too_long", n=len(inquiry), limit=limit),
+            f"inquiry has {len(inquiry)} characters; the limit is {limit}")
+    if has_lone_surrogates(inquiry):
+        return inquiry, QuestionProblem(
+            "invalid_characters", prompts.text("invalid_characters"),
+            "inquiry holds a lone UTF-16 surrogate; send valid UTF-8")
+    return inquiry, None
+
+
 def bound_history(history: History | None, max_turns: int, max_chars: int) -> History:
-    """The most recent turns an answer may use: at most ``max_turns`` non-empty turns and ``max_chars`` characters
-    in all, newest first; the oldest kept turn is cut to what is left. Applied before any work, so a long history
-    costs no more than a short one. Lone surrogates are replaced (they cannot be encoded)."""
+    """The most recent turns an answer may use: at most ``max_turns`` non-empty turns and ``max_chars``
+    characters in all, newest first; the oldest kept turn is cut to what is left. Applied before any work, so
+    a long history costs no more than a short one. Lone surrogates are replaced (they cannot be encoded)."""
     out: History = []
     budget = max_chars
     for turn in reversed(history or []):
