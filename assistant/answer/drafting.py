@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.domain import prompts
 from assistant.answer.citations import _MARKER
 from assistant.answer.compose import OfflineParts
+from assistant.domain import prompts
 from assistant.domain.schema import SECTION_SEP, Answer, Citation, Draft, Passage
 from assistant.domain.text import nfkc, scrub
 from assistant.domain.validation import check_inquiry

@@ -128,8 +128,8 @@ def test_raw_client_forced_strict_tool_call_is_schema_valid(vllm_server):
 
 
 def test_assistant_answers_through_vllm_with_a_forced_tool_call(vllm_server, tmp_path):
-    from assistant.domain.config import load_settings
     from assistant.answer.engine import Assistant
+    from assistant.domain.config import load_settings
     from corpus.ingest import ensure_index
 
     settings = load_settings(
