@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,19 +29,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
-from assistant.index.bm25 import BM25Index
 from assistant.domain.config import Settings
+from assistant.domain.schema import Chunk
+from assistant.index.bm25 import BM25Index
 from assistant.index.embedding_cache import CachedPassageEmbedder, cache_file
 from assistant.index.embeddings import get_embedder
+from assistant.index.files import write_json_atomic
 from assistant.index.generations import Generations, number_of, pinned
-from corpus.programme_check import activate as activate_programmes
-from assistant.retrieval.japanese import default_tokenizer
-from assistant.domain.schema import Chunk
 from assistant.index.sentence_index import SentenceIndex, sentence_units
 from assistant.index.store import ChunkStore
+from assistant.retrieval.tokenizer import default_tokenizer
 from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
+from corpus.programme_check import activate as activate_programmes
 from corpus.splitter import split_document
 
 log = logging.getLogger(__name__)
@@ -184,23 +185,9 @@ def _read_sources(settings: Settings, gens: Generations) -> dict[str, str]:
         return {}
 
 
-def _write_json_atomic(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _progress(iterable, total: int, desc: str, enabled: bool):  # type: ignore[no-untyped-def]
     if not enabled:
         return iterable
-    from tqdm import tqdm
-
     return tqdm(iterable, total=total, desc=desc, unit="batch", file=sys.stderr, leave=False)
 
 
@@ -381,7 +368,7 @@ def _build(
             if gens.remote and current:
                 gens.publish(current, sources)
             else:
-                _write_json_atomic(_sources_path(old_settings), {"documents": sources})
+                write_json_atomic(_sources_path(old_settings), {"documents": sources})
         report.total_chunks = old_store.count()
         report.generation = current
         report.seconds = time.perf_counter() - t0
@@ -396,7 +383,7 @@ def _build(
     _checkpoint("created")
     try:
         _fill(settings, new_settings, new_store, embedder, old_store if served else None, old_settings,
-              list(wanted.values()), new_chunks, kept_ids, rebuild, progress, sources)
+              list(wanted.values()), rebuild, progress, sources)
         report.total_chunks = new_store.count()
     except BaseException:
         new_store.close()
@@ -432,8 +419,6 @@ def _fill(
     old_store: ChunkStore | None,
     old_settings: Settings,
     chunks: list[Chunk],
-    new_chunks: list[Chunk],
-    kept_ids: list[str],
     rebuild: bool,
     progress: bool,
     sources: dict[str, str],
@@ -457,42 +442,31 @@ def _fill(
         sentences.write(sentences.embed(chunks, batch))
     _checkpoint("sentences-written")
 
-    tokenizer = default_tokenizer()
     old_bm25 = None
     if old_store is not None and not rebuild and old_settings.bm25_path.exists():
         try:
             old_bm25 = BM25Index.load(old_settings.bm25_path)
         except (OSError, ValueError, KeyError) as exc:
             log.warning("old BM25 index unreadable (%s); rebuilding", exc)
-    if old_bm25 is not None and all(cid in old_bm25._row for cid in kept_ids):
-        bm25 = old_bm25.updated(kept_ids, [(c.id, tokenizer.tokenize(c.index_text())) for c in new_chunks])
-    else:
-        bm25 = BM25Index.build([(c.id, tokenizer.tokenize(c.index_text())) for c in chunks],
-                               settings.bm25_k1, settings.bm25_b)
+    bm25 = BM25Index.from_chunks(chunks, default_tokenizer().tokenize, settings.bm25_k1, settings.bm25_b,
+                                 reuse=old_bm25)
     bm25.save(new_settings.bm25_path)
-    _write_json_atomic(_sources_path(new_settings), {"documents": sources})
+    write_json_atomic(_sources_path(new_settings), {"documents": sources})
 
 
 def _lend_vectors(old_store: ChunkStore, embedder: CachedPassageEmbedder, where: dict | None) -> list[Chunk]:
     """Put the stored vectors of the served index's chunks (those matching ``where``; all when None) and of
     their sentences into ``embedder``'s cache; returns those chunks."""
     out: list[Chunk] = []
-    collections = [(old_store.collection, True)]
+    for batch in old_store.stored_vectors(where):
+        if len(batch.texts) and len(batch.vectors):
+            embedder.add(batch.texts, batch.vectors)
+        out.extend(Chunk.from_store(cid, text, meta)
+                   for cid, text, meta in zip(batch.ids, batch.texts, batch.metadatas))
     if old_store.settings.dense_sentences:
-        collections.append((SentenceIndex(old_store).collection, False))
-    for collection, are_chunks in collections:
-        total = collection.count()
-        for offset in range(0, total, 1000):
-            got = collection.get(where=where, include=["documents", "metadatas", "embeddings"],
-                                 limit=1000, offset=offset)
-            docs = [d or "" for d in got["documents"] or []]
-            if got["embeddings"] is not None and len(docs):
-                embedder.add(docs, np.asarray(got["embeddings"], dtype=np.float32))
-            if are_chunks:
-                out.extend(Chunk.from_store(cid, doc, dict(meta or {}))
-                           for cid, doc, meta in zip(got["ids"], docs, got["metadatas"] or []))
-            if len(got["ids"]) < 1000:
-                break
+        for batch in SentenceIndex(old_store).stored_vectors(where):
+            if len(batch.texts) and len(batch.vectors):
+                embedder.add(batch.texts, batch.vectors)
     return out
 
 

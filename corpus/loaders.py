@@ -16,6 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from charset_normalizer import from_bytes
+from docx.table import Table
+from pypdf import PdfReader
+
 log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".pdf", ".html", ".htm", ".docx"}
@@ -260,8 +267,6 @@ def _decodes(data: bytes, codec: str) -> bool:
 
 
 def _detect_japanese(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
     candidates = [c for c in _JAPANESE_CODECS if _decodes(data, c)]
     if not candidates:
         return None
@@ -318,8 +323,6 @@ def _inline(text: str) -> str:
 
 
 def _html_to_text(html: str) -> str:
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(html, "html.parser")
     blocks: list[str] = []
     _walk_html(soup, blocks, [])
@@ -328,9 +331,6 @@ def _html_to_text(html: str) -> str:
 
 def _walk_html(node: Any, blocks: list[str], line: list[str]) -> None:
     """Append finished blocks to ``blocks``; ``line`` collects inline text of the block being built."""
-    from bs4 import NavigableString, Tag
-    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
     for child in node.children:
         if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
             continue
@@ -422,8 +422,6 @@ def _cell_text(text: str) -> str:
 
 
 def _pdf_to_text(path: Path, data: bytes | None = None) -> str:
-    from pypdf import PdfReader
-
     corrupt = LoadError(
         path,
         "corrupt",
@@ -465,8 +463,6 @@ def _pdf_to_text(path: Path, data: bytes | None = None) -> str:
 
 
 def _docx_to_text(path: Path, data: bytes | None = None) -> str:
-    import docx
-
     try:
         document = docx.Document(io.BytesIO(data) if data is not None else str(path))
         blocks = list(_docx_blocks(document))
@@ -483,8 +479,6 @@ def _docx_to_text(path: Path, data: bytes | None = None) -> str:
 
 
 def _docx_blocks(document: Any) -> Iterator[str]:
-    from docx.table import Table
-
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             rows = _docx_table_rows(item)

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.domain.schema import SECTION_SEP, Chunk
-from assistant.domain.text import match_key
+from assistant.domain.text import match_key, sentence_spans
 
 # --- line classification -------------------------------------------------------------------------------------
 
@@ -53,10 +53,7 @@ _BOLD_HEADING_MAX = 100
 
 # --- sentences -----------------------------------------------------------------------------------------------
 
-_OPEN = set("（(「『【［[〔｛{")
-_CLOSE = set("）)」』】］]〕｝}")
-_STOPS = set("。！？")
-_ASCII_STOPS = set("!?")  # only before whitespace: a '?' inside a URL is not a sentence end
+# Sentence ends and brackets: assistant.domain.text.sentence_spans, the one sentence splitter.
 _SOFT_BREAKS = "、，,　 \t"
 
 
@@ -297,43 +294,13 @@ def _continues_list(body: list[object], k: int) -> bool:
 
 def _sentence_units(text: str, start: int, end: int, size: int) -> list[_Unit]:
     units = []
-    for s, e in _sentences(text, start, end, depth_aware=True):
+    for s, e in sentence_spans(text, start, end, depth_aware=True):
         if e - s > size:
-            for s2, e2 in _sentences(text, s, e, depth_aware=False):
+            for s2, e2 in sentence_spans(text, s, e, depth_aware=False):
                 units.extend(_Unit(a, b) for a, b in _hard_split(text, s2, e2, size))
         else:
             units.append(_Unit(s, e))
     return units
-
-
-def _sentences(text: str, start: int, end: int, depth_aware: bool) -> list[tuple[int, int]]:
-    """Sentence spans in one line: ends at 。！？ outside brackets, trailing closing brackets included."""
-    out = []
-    depth = 0
-    s = _skip_space(text, start, end)
-    j = s
-    while j < end:
-        c = text[j]
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth = max(0, depth - 1)
-        elif (c in _STOPS or (c in _ASCII_STOPS and (j + 1 == end or text[j + 1].isspace()))) and (
-            depth == 0 or not depth_aware
-        ):
-            k = j + 1
-            while k < end and text[k] in _CLOSE:
-                k += 1
-            out.append((s, k))
-            s = _skip_space(text, k, end)
-            j = s
-            depth = 0
-            continue
-        j += 1
-    tail_end = _rstrip(text, s, end)
-    if tail_end > s:
-        out.append((s, tail_end))
-    return out
 
 
 def _skip_space(text: str, i: int, end: int) -> int:

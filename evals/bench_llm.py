@@ -20,6 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from assistant.answer.search_tool import langchain_tool
+from assistant.domain import prompts
+from assistant.domain.schema import Chunk, Passage
+from assistant.tools import ALL_TOOLS
+from evals.metrics import percentile
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +77,6 @@ def build_messages(question: str, chunks: list[tuple[str, str]], top_k: int = 5)
     Uses the engine's own system prompt and passage format; only the retrieval is approximated, since the
     prompt size (about top_k x 400 characters of passages) is what matters for serving.
     """
-    from assistant.domain import prompts
-    from assistant.domain.schema import Chunk, Passage
-
     q = _bigrams(question)
     ranked = sorted(chunks, key=lambda c: -len(q & _bigrams(c[1])))[:top_k]
     passages = [
@@ -83,11 +89,6 @@ def build_messages(question: str, chunks: list[tuple[str, str]], top_k: int = 5)
 
 def tool_schemas(strict: bool = True) -> list[dict[str, Any]]:
     """The tools exactly as the engine binds them (calculators + search_documents), in OpenAI format."""
-    from langchain_core.utils.function_calling import convert_to_openai_tool
-
-    from assistant.answer.search_tool import langchain_tool
-    from assistant.tools import ALL_TOOLS
-
     return [convert_to_openai_tool(t, strict=strict) for t in [*ALL_TOOLS, langchain_tool()]]
 
 
@@ -135,20 +136,11 @@ async def one_request(client: Any, url: str, body: dict[str, Any]) -> Result:
     return res
 
 
-def _pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
 def _ms(v: float | None) -> float | None:
     return None if v is None else round(v * 1000, 1)
 
 
 async def run_level(args: argparse.Namespace, bodies: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
-    import httpx
-
     url = args.base_url.rstrip("/") + "/chat/completions"
     n = args.requests or max(4 * concurrency, 8)
     sem = asyncio.Semaphore(concurrency)
@@ -178,9 +170,11 @@ async def run_level(args: argparse.Namespace, bodies: list[dict[str, Any]], conc
         "output_tokens_per_s": round(out_tokens / wall, 1),
         "mean_prompt_tokens": round(statistics.mean(r.prompt_tokens for r in ok), 1) if ok else None,
         "mean_output_tokens": round(statistics.mean(r.output_tokens for r in ok), 1) if ok else None,
-        "ttft_ms": {"p50": _ms(_pct(ttfts, 0.5)), "p95": _ms(_pct(ttfts, 0.95))},
-        "itl_ms": {"p50": _ms(_pct(gaps, 0.5)), "p95": _ms(_pct(gaps, 0.95))},
-        "latency_ms": {"p50": _ms(_pct([r.latency for r in ok], 0.5)), "p95": _ms(_pct([r.latency for r in ok], 0.95))},
+        # Percentiles by numpy's linear interpolation (evals.metrics.percentile), like every other figure.
+        "ttft_ms": {"p50": _ms(percentile(ttfts, 50)), "p95": _ms(percentile(ttfts, 95))},
+        "itl_ms": {"p50": _ms(percentile(gaps, 50)), "p95": _ms(percentile(gaps, 95))},
+        "latency_ms": {"p50": _ms(percentile([r.latency for r in ok], 50)),
+                       "p95": _ms(percentile([r.latency for r in ok], 95))},
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.metrics import LOWER_IS_BETTER
+from evals.report import dig
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +121,6 @@ def _value(v: Any) -> float | None:
     return float(v)
 
 
-def _dig(data: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def load_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     run_dir = Path(run_dir)
     summary_path, results_path = run_dir / "summary.json", run_dir / "results.jsonl"
@@ -153,14 +146,14 @@ def compare_runs(run_a: Path, run_b: Path) -> Comparison:
     sum_a, rows_a = load_run(run_a)
     sum_b, rows_b = load_run(run_b)
     warnings = []
-    if _dig(sum_a, ("dataset", "sha256")) != _dig(sum_b, ("dataset", "sha256")):
+    if dig(sum_a, ("dataset", "sha256")) != dig(sum_b, ("dataset", "sha256")):
         warnings.append("The two runs used different dataset files (sha256 differs).")
     if sum_a.get("mode") != sum_b.get("mode"):
         warnings.append(f"Different modes: {sum_a.get('mode')} vs {sum_b.get('mode')}.")
     headline = [
-        (label, _value(_dig(sum_a, path)), _value(_dig(sum_b, path)), higher)
+        (label, _value(dig(sum_a, path)), _value(dig(sum_b, path)), higher)
         for label, path, higher in HEADLINE
-        if _dig(sum_a, path) is not None or _dig(sum_b, path) is not None
+        if dig(sum_a, path) is not None or dig(sum_b, path) is not None
     ]
     by_a = {r["id"]: r for r in rows_a}
     by_b = {r["id"]: r for r in rows_b}

@@ -11,6 +11,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.followup import depends_on_history
+
 DATASET = Path(__file__).parent / "datasets" / "followups.jsonl"
 SEED = 20261129
 
@@ -34,8 +36,6 @@ def split(items: list[dict[str, Any]], seed: int = SEED) -> tuple[list[dict[str,
 
 
 def evaluate(items: list[dict[str, Any]]) -> dict[str, Any]:
-    from assistant.answer.followup import depends_on_history
-
     wrong = [x for x in items if depends_on_history(x["question"]) != bool(x["depends"])]
     return {"n": len(items), "accuracy": 1 - len(wrong) / len(items) if items else None, "wrong": wrong}
 

@@ -14,6 +14,7 @@ from string import Template
 from typing import Any
 
 import yaml
+from langchain_openai import ChatOpenAI
 
 from assistant.domain.config import ConfigError
 
@@ -106,8 +107,6 @@ class Judge:
                 "--judge には LLM のエンドポイントが必要です。"
                 "KOUBO_LLM_BASE_URL を設定するか、--judge を外してください。"
             )
-        from langchain_openai import ChatOpenAI
-
         chat = ChatOpenAI(
             base_url=settings.llm_base_url,
             model=settings.llm_model,

@@ -28,10 +28,11 @@ Definitions (also shown in the report):
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from assistant.domain.text import match_key
 
@@ -148,15 +149,14 @@ def citation_counts(
 
 
 def percentile(values: Iterable[float], q: float) -> float | None:
-    """The q-th percentile (0..100) by linear interpolation between closest ranks; None for no values."""
-    data = sorted(float(v) for v in values)
+    """The q-th percentile (0..100), numpy's default ("linear": interpolation between closest ranks); None for
+    no values. The one percentile of evals/ (FAQ eval and benchmarks alike)."""
+    data = [float(v) for v in values]
     if not data:
         return None
     if not 0 <= q <= 100:
         raise ValueError(f"percentile q must be within 0..100, got {q}")
-    pos = (len(data) - 1) * q / 100.0
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+    return float(np.percentile(data, q))
 
 
 def mean(values: Iterable[float | bool | None]) -> float | None:

@@ -19,8 +19,13 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from tqdm import tqdm
 
-from evals import metrics
+from assistant.answer.engine import Assistant
+from assistant.retrieval.retriever import Retriever
+from corpus.ingest import ensure_index
+from evals import metrics, report
+from evals.judge import Judge
 
 log = logging.getLogger(__name__)
 
@@ -306,8 +311,6 @@ def run_items(
     progress: bool = True,
 ) -> list[dict[str, Any]]:
     """One result row per item, in dataset order, each with its ``metrics``."""
-    from tqdm import tqdm
-
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     if mode == "answer" and assistant is None:
@@ -391,8 +394,6 @@ def build_summary(
 
 def write_run(out_dir: Path, rows: Sequence[dict[str, Any]], summary: dict[str, Any]) -> dict[str, Path]:
     """results.jsonl, summary.json, report.md and report.html in ``out_dir``."""
-    from evals import report
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -446,8 +447,6 @@ def run_eval(
         items = items[: max(limit, 0)]
     judge_obj: JudgeLike | None = None
     if judge is True:
-        from evals.judge import Judge
-
         judge_obj = Judge.from_settings(settings)
     elif judge:
         judge_obj = judge  # type: ignore[assignment]
@@ -457,16 +456,10 @@ def run_eval(
 
     needs_real = (mode == "answer" and assistant is None) or (mode == "retrieval" and retriever is None)
     if needs_real:
-        from corpus.ingest import ensure_index
-
         ensure_index(settings, progress=progress)
     if mode == "answer" and assistant is None:
-        from assistant.answer.engine import Assistant
-
         assistant = Assistant.from_settings(settings, backend=backend)
     if mode == "retrieval" and retriever is None:
-        from assistant.retrieval.retriever import Retriever
-
         retriever = Retriever.from_settings(settings)
 
     k = max(MIN_RETRIEVAL_K, int(getattr(settings, "top_k", MIN_RETRIEVAL_K)))

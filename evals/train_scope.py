@@ -20,7 +20,11 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 
-from assistant.answer import scope
+from assistant.answer import guard, scope
+from assistant.domain.config import load_settings
+from assistant.retrieval.retriever import Retriever
+from corpus.ingest import ensure_index
+from evals.scope_synth import synthetic
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +112,11 @@ def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np
 
 def _rules(retriever, questions: list[str]) -> np.ndarray:
     """Questions the rules refuse before any classifier: guard patterns and foreign-scheme names."""
-    from assistant.answer import guard
-
     return np.array([guard.check(q).verdict != "ok" or bool(scope.vocabulary_evidence(retriever, q)[2])
                      for q in questions])
 
 
 def train(retriever, check: bool = False) -> dict:
-    from evals.scope_synth import synthetic
-
     rows = load_rows("tuning")
     heldout = [r["question"] for r in load_rows("heldout")]
     questions = [r["question"] for r in rows]
@@ -178,10 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="print cross-validated figures, write nothing")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    from assistant.domain.config import load_settings
-    from assistant.retrieval.retriever import Retriever
-    from corpus.ingest import ensure_index
-
     settings = load_settings()
     ensure_index(settings, progress=False)
     report = train(Retriever.from_settings(settings), check=args.check)

@@ -11,6 +11,8 @@ import io
 import logging
 import re
 import uuid
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _pkg_version
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
@@ -22,11 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.domain.config import Settings
 from assistant.domain.text import has_lone_surrogates
+from assistant.domain.validation import check_inquiry, check_question
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
-from serving.web.limits import EMPTY_QUESTION_MESSAGE, BodySizeLimit, rate_limited_message, too_long_message
+from serving.web.limits import BodySizeLimit, rate_limited_message
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
+import gradio as gr
+from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +41,8 @@ SESSION_MAX_AGE_S = 180 * 24 * 3600
 _SID = re.compile(r"[0-9a-f]{32}")
 
 try:
-    from importlib.metadata import version as _pkg_version
-
     VERSION = _pkg_version("koubo-assistant")
-except Exception:  # noqa: BLE001 - running from a source tree without an install
+except PackageNotFoundError:  # running from a source tree without an install
     VERSION = "0.0.0+local"
 
 
@@ -185,13 +188,14 @@ async def require_staff(request: Request) -> str:
                    headers={"WWW-Authenticate": 'Basic realm="koubo staff", charset="UTF-8"'})
 
 
+# The status of each refused question (assistant.domain.validation says why, in Japanese and English).
+_QUESTION_STATUS = {"empty": 422, "too_long": 413, "invalid_characters": 422}
+
+
 def _checked_question(raw: str, limit: int) -> str:
-    question = raw.strip()
-    if not question:
-        raise ApiError(422, EMPTY_QUESTION_MESSAGE, "question is empty")
-    if len(question) > limit:
-        raise ApiError(413, too_long_message(len(question), limit),
-                       f"question has {len(question)} characters; the limit is {limit}")
+    question, problem = check_question(raw, limit)
+    if problem is not None:
+        raise ApiError(_QUESTION_STATUS[problem.kind], problem.message, problem.detail)
     return question
 
 
@@ -344,16 +348,9 @@ def create_app(
     @app.post("/api/draft-reply", response_model=DraftResponse, responses=ERRORS, tags=["staff"],
               summary="A polite Japanese reply draft to an inquiry email (staff only)")
     async def draft_reply(body: DraftRequest, request: Request, staff: str = Depends(require_staff)) -> dict[str, Any]:
-        from assistant.answer.drafting import MAX_INQUIRY_CHARS
-
-        inquiry = body.inquiry.strip()
-        if not inquiry:
-            raise ApiError(422, "問い合わせメールの本文を入力してください。", "inquiry is empty")
-        if len(inquiry) > MAX_INQUIRY_CHARS:
-            raise ApiError(413, f"問い合わせ本文が長すぎます（{len(inquiry)}文字、上限{MAX_INQUIRY_CHARS}文字）。"
-                           "要点の部分だけを貼り付けてください。",
-                           f"inquiry has {len(inquiry)} characters; the limit is {MAX_INQUIRY_CHARS}")
-        _rate_limit(service, request)
+        inquiry, problem = check_inquiry(body.inquiry)
+        if problem is not None:
+            raise ApiError(_QUESTION_STATUS[problem.kind], problem.message, problem.detail)
         draft = await run_in_threadpool(service.assistant.draft_reply, inquiry)
         draft_id = await run_in_threadpool(service.storage.save_draft, draft, staff) if body.save else None
         return {
@@ -379,10 +376,6 @@ def create_app(
                         headers={"Content-Disposition": 'attachment; filename="koubo-export.jsonl"'})
 
     if mount_ui:
-        import gradio as gr
-
-        from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
-
         blocks = build_ui(service)
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=CSS, head=HEAD,
                                   theme=gr.themes.Soft())

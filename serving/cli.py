@@ -11,7 +11,8 @@ from typing import NoReturn
 from assistant.domain.config import ConfigError
 
 # Subcommand modules, in the order `koubo --help` lists them. Each module defines
-# ``register(subparsers) -> None`` and sets ``func`` on its parser; imports of heavy parts stay inside ``func``.
+# ``register(subparsers) -> None`` and sets ``func`` on its parser; the heavy stacks (chromadb, LangChain,
+# Gradio) are imported inside ``func``, so that `koubo --help` and `koubo calc` start fast.
 COMMANDS = ["ingest", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench", "programmes"]
 
 
@@ -29,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"serving.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"serving.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"serving.commands.{name}").register(sub)
     return parser
 
 

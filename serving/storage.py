@@ -78,9 +78,6 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-TURN_STATUSES = ("pending", "done", "partial", "error", "interrupted")
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -118,11 +115,11 @@ class Storage:
             conn.close()
             self._local.conn = None
 
-    def _tx(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+    def _execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self._conn().execute(sql, params)
 
     def schema_version(self) -> int:
-        row = self._tx("SELECT MAX(version) FROM schema_version").fetchone()
+        row = self._execute("SELECT MAX(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
 
     def _migrate(self) -> None:
@@ -159,7 +156,7 @@ class Storage:
         client: str | None = None,
         session_id: str | None = None,
     ) -> int:
-        cur = self._tx(
+        cur = self._execute(
             "INSERT INTO turns (conversation_id, channel, client, question, history_json, created_at, session_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (conversation_id, channel, client, question, _dumps(history or []), now_iso(), session_id),
@@ -168,11 +165,11 @@ class Storage:
 
     def save_progress(self, turn_id: int, text: str) -> None:
         """Keep the text streamed so far, so a crash mid-answer still leaves what the user saw."""
-        self._tx("UPDATE turns SET answer_text = ? WHERE id = ? AND status = 'pending'", (text, turn_id))
+        self._execute("UPDATE turns SET answer_text = ? WHERE id = ? AND status = 'pending'", (text, turn_id))
 
     def finish_turn(self, turn_id: int, answer: Answer) -> None:
         status = "partial" if answer.partial else ("error" if answer.error and not answer.text else "done")
-        self._tx(
+        self._execute(
             "UPDATE turns SET answer_text = ?, answer_json = ?, backend = ?, status = ?, partial = ?, "
             "timings_json = ?, completed_at = ? WHERE id = ?",
             (answer.text, _dumps(answer.to_api()), answer.backend, status, int(answer.partial),
@@ -181,7 +178,7 @@ class Storage:
 
     def abort_turn(self, turn_id: int, text: str, reason: str) -> None:
         """The answer broke off before ``final`` (client left, worker error): keep what arrived, marked."""
-        self._tx(
+        self._execute(
             "UPDATE turns SET answer_text = ?, status = 'partial', partial = 1, completed_at = ?, "
             "answer_json = ? WHERE id = ? AND status = 'pending'",
             (text, now_iso(), _dumps({"text": text, "partial": True, "error": reason}), turn_id),
@@ -189,27 +186,27 @@ class Storage:
 
     def mark_interrupted(self) -> int:
         """At startup: turns still pending were cut off by a restart; mark them partial."""
-        cur = self._tx(
+        cur = self._execute(
             "UPDATE turns SET status = 'interrupted', partial = 1, completed_at = ? WHERE status = 'pending'",
             (now_iso(),),
         )
         return cur.rowcount
 
     def get_turn(self, turn_id: int) -> dict[str, Any] | None:
-        row = self._tx("SELECT * FROM turns WHERE id = ?", (turn_id,)).fetchone()
+        row = self._execute("SELECT * FROM turns WHERE id = ?", (turn_id,)).fetchone()
         return _turn_dict(row) if row else None
 
     def turns(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
         if conversation_id is None:
-            rows = self._tx("SELECT * FROM turns ORDER BY id").fetchall()
+            rows = self._execute("SELECT * FROM turns ORDER BY id").fetchall()
         else:
-            rows = self._tx("SELECT * FROM turns WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
+            rows = self._execute("SELECT * FROM turns WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
         return [_turn_dict(r) for r in rows]
 
     # --- a browser session's history -----------------------------------------------------------------------------
     def conversations(self, session_id: str, limit: int = 30) -> list[dict[str, Any]]:
         """The session's conversations, most recently active first: id, title (first question), turns, updated."""
-        rows = self._tx(
+        rows = self._execute(
             "SELECT c.conversation_id, c.n, c.updated_at, t.question AS title FROM ("
             " SELECT conversation_id, MIN(id) AS first_id, MAX(id) AS last_id, COUNT(*) AS n,"
             " MAX(created_at) AS updated_at FROM turns WHERE session_id = ? GROUP BY conversation_id"
@@ -221,7 +218,7 @@ class Storage:
 
     def session_turns(self, session_id: str, conversation_id: str, limit: int = 100) -> list[dict[str, Any]]:
         """The last ``limit`` turns of one of the session's conversations, oldest first ([] if not the session's)."""
-        rows = self._tx(
+        rows = self._execute(
             "SELECT * FROM (SELECT * FROM turns WHERE session_id = ? AND conversation_id = ? ORDER BY id DESC"
             " LIMIT ?) ORDER BY id",
             (session_id, conversation_id, limit),
@@ -235,20 +232,20 @@ class Storage:
         if self.get_turn(turn_id) is None:
             raise KeyError(f"no turn {turn_id}")
         ts = now_iso()
-        cur = self._tx(
+        cur = self._execute(
             "INSERT INTO feedback (turn_id, rating, comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             (turn_id, rating, _clean(comment), ts, ts),
         )
         return int(cur.lastrowid or 0)
 
     def set_feedback_comment(self, feedback_id: int, comment: str | None) -> bool:
-        cur = self._tx(
+        cur = self._execute(
             "UPDATE feedback SET comment = ?, updated_at = ? WHERE id = ?", (_clean(comment), now_iso(), feedback_id)
         )
         return cur.rowcount == 1
 
     def feedback(self) -> list[dict[str, Any]]:
-        rows = self._tx("SELECT * FROM feedback ORDER BY id").fetchall()
+        rows = self._execute("SELECT * FROM feedback ORDER BY id").fetchall()
         return [dict(r) for r in rows]
 
     # --- drafts --------------------------------------------------------------------------------------------------
@@ -257,7 +254,7 @@ class Storage:
         cites = _dumps([c.model_dump() for c in draft.citations])
         ts = now_iso()
         if draft_id is not None:
-            cur = self._tx(
+            cur = self._execute(
                 "UPDATE drafts SET inquiry = ?, subject = ?, salutation = ?, body = ?, signature = ?, "
                 "citations_json = ?, backend = ?, author = COALESCE(?, author), updated_at = ? WHERE id = ?",
                 (draft.inquiry, draft.subject, draft.salutation, draft.body, draft.signature, cites,
@@ -265,7 +262,7 @@ class Storage:
             )
             if cur.rowcount == 1:
                 return draft_id
-        cur = self._tx(
+        cur = self._execute(
             "INSERT INTO drafts (inquiry, subject, salutation, body, signature, citations_json, backend, author, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (draft.inquiry, draft.subject, draft.salutation, draft.body, draft.signature, cites, draft.backend,
@@ -275,23 +272,23 @@ class Storage:
 
     def mark_sent(self, draft_id: int) -> bool:
         ts = now_iso()
-        cur = self._tx(
+        cur = self._execute(
             "UPDATE drafts SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?", (ts, ts, draft_id)
         )
         return cur.rowcount == 1
 
     def get_draft(self, draft_id: int) -> dict[str, Any] | None:
-        row = self._tx("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        row = self._execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         return _draft_dict(row) if row else None
 
     def list_drafts(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = self._tx("SELECT * FROM drafts ORDER BY updated_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        rows = self._execute("SELECT * FROM drafts ORDER BY updated_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
         return [_draft_dict(r) for r in rows]
 
     # --- export --------------------------------------------------------------------------------------------------
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Every turn (type "turn") then every feedback (type "feedback", the shape evals/feedback.py reads)."""
-        for row in self._tx("SELECT * FROM turns ORDER BY id").fetchall():
+        for row in self._execute("SELECT * FROM turns ORDER BY id").fetchall():
             t = _turn_dict(row)
             yield {
                 "type": "turn", "id": t["id"], "conversation_id": t["conversation_id"], "channel": t["channel"],
@@ -300,7 +297,7 @@ class Storage:
                 "status": t["status"], "partial": t["partial"], "timings_ms": t["timings_ms"],
                 "created_at": t["created_at"], "completed_at": t["completed_at"],
             }
-        rows = self._tx(
+        rows = self._execute(
             "SELECT f.rating, f.comment, f.created_at, t.question, t.answer_text, t.history_json, t.answer_json "
             "FROM feedback f JOIN turns t ON t.id = f.turn_id ORDER BY f.id"
         ).fetchall()

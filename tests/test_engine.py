@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from assistant.answer.engine import bound_history, heuristic_condense
+from assistant.answer.engine import heuristic_condense
+from assistant.domain.text import contains
+from assistant.domain.validation import bound_history
 from assistant.retrieval.retriever import embeddable_query
 from assistant.testing import scripted_tool_message, tool_call
-from assistant.domain.text import contains
 
 RATE_ARGS = {"programme": "ai-compute-infra", "org_kind": "company", "employees": 3000,
              "deemed_large_enterprise": False}

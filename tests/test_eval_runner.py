@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -230,7 +228,6 @@ def test_cli_judge_without_endpoint_is_refused(tmp_path, capsys, monkeypatch, da
 def test_cli_shorthand_builds_the_assistant_from_settings(tmp_path, capsys, monkeypatch, dataset):
     """`koubo eval --dataset FILE --out DIR`: ensure the index, Assistant.from_settings, write a run."""
     seen: dict = {}
-    fake_engine = types.ModuleType("assistant.answer.engine")
 
     class Assistant:
         @classmethod
@@ -238,11 +235,9 @@ def test_cli_shorthand_builds_the_assistant_from_settings(tmp_path, capsys, monk
             seen["backend"], seen["data_dir"] = backend, settings.data_dir
             return scripted_assistant()
 
-    fake_engine.Assistant = Assistant
-    fake_ingest = types.ModuleType("corpus.ingest")
-    fake_ingest.ensure_index = lambda settings, progress=False: seen.setdefault("indexed", True)
-    monkeypatch.setitem(sys.modules, "assistant.answer.engine", fake_engine)
-    monkeypatch.setitem(sys.modules, "corpus.ingest", fake_ingest)
+    monkeypatch.setattr(runner, "Assistant", Assistant)
+    monkeypatch.setattr(runner, "ensure_index",
+                        lambda settings, progress=False: seen.setdefault("indexed", True))
     monkeypatch.setenv("KOUBO_DATA_DIR", str(tmp_path / "data"))
     out = tmp_path / "run"
     rc = cli.main(

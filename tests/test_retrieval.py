@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.index.bm25 import BM25Index
 from assistant.domain.config import load_settings
-from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.index.generations import resolve
-from assistant.retrieval.japanese import JapaneseTokenizer
-from assistant.retrieval.retriever import IndexMissingError, Retriever
 from assistant.domain.schema import Chunk
+from assistant.domain.text import contains
+from assistant.index.bm25 import BM25Index
+from assistant.index.generations import resolve
 from assistant.index.sentence_index import SentenceIndex, sentence_units
 from assistant.index.store import ChunkStore
-from assistant.domain.text import contains
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.retrieval.retriever import IndexMissingError, Retriever
+from assistant.retrieval.tokenizer import JapaneseTokenizer
 from corpus.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,8 +247,7 @@ def test_reopen_in_a_new_process_without_our_embedding_function(index_settings):
     the stored config (not fall back to its default, which would download a model) and query by text."""
     code = textwrap.dedent(f"""
         import json, chromadb
-        import assistant.index.store as store
-        store._embedding_function_class()  # registers 'koubo' as an importing app would
+        import assistant.index.chroma  # registers 'koubo', as the app does by importing it
         client = chromadb.PersistentClient(path={str(index_settings.chroma_dir)!r})
         col = client.get_collection({index_settings.collection!r})
         res = col.query(query_texts=["GPUノードの上限は100"], n_results=3)

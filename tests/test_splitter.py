@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assistant.domain.config import PACKAGED_CORPUS
 from assistant.domain.schema import Chunk
-from assistant.domain.text import match_key, split_sentences
+from assistant.domain.text import match_key, sentence_spans, split_sentences
 from corpus.catalog import load_catalog
 from corpus.splitter import chunk_id, split_document
 
@@ -435,3 +435,15 @@ def test_property_invariants(doc: tuple[str, list[str]], size: int, overlap: int
 
 def test_packaged_corpus_files_are_present() -> None:
     assert sorted(p.name for p in Path(PACKAGED_CORPUS).glob("*.txt")) == sorted(f"{d}.txt" for d in REAL_IDS)
+
+
+def test_one_sentence_splitter_for_ingestion_and_answers():
+    """assistant.domain.text.split_sentences and the chunker share one rule set (sentence_spans)."""
+    text = "詳細はhttps://example.jp/faq?id=3を参照。本当ですか？！〔注。補足〕です。「引用。」と記載 Yes! 次"
+    assert split_sentences(text) == [
+        "詳細はhttps://example.jp/faq?id=3を参照。", "本当ですか？！", "〔注。補足〕です。", "「引用。」と記載 Yes!", "次",
+    ]
+    assert [text[a:b] for a, b in sentence_spans(text)] == split_sentences(text)
+    long = "長い文（括弧の中。ここも。）の終わり。"
+    assert [long[a:b] for a, b in sentence_spans(long, depth_aware=False)] == [
+        "長い文（括弧の中。", "ここも。）", "の終わり。"]

@@ -7,19 +7,18 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.domain import prompts
 from assistant.answer.citations import _MARKER
 from assistant.answer.compose import OfflineParts
+from assistant.domain import prompts
 from assistant.domain.schema import SECTION_SEP, Answer, Citation, Draft, Passage
-from assistant.domain.text import nfkc
+from assistant.domain.text import nfkc, scrub
+from assistant.domain.validation import check_inquiry
 from assistant.tools.render import strip_label
 
 if TYPE_CHECKING:
     from assistant.answer.engine import Assistant
 
 log = logging.getLogger(__name__)
-
-MAX_INQUIRY_CHARS = 8000
 
 # Bounded repeats only: an inquiry is pasted by anyone, and an unbounded \s* or lazy run that may start at every
 # line or character costs quadratic time (8,000 newlines took 1 s).
@@ -185,14 +184,11 @@ def _letter_from_text(answer: Answer) -> _Letter:
 
 
 def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
-    inquiry = (inquiry or "").strip()
-    if not inquiry:
-        return Draft(inquiry="", subject="", salutation="", body="問い合わせメールの本文を貼り付けてください。",
-                     signature="", notice="入力が空です。")
-    if len(inquiry) > MAX_INQUIRY_CHARS:
-        return Draft(inquiry=inquiry[:200], subject="", salutation="",
-                     body=f"問い合わせ本文が長すぎます（{len(inquiry)}文字、上限{MAX_INQUIRY_CHARS}文字）。要点の部分だけを貼り付けてください。",
-                     signature="", notice="入力が長すぎます。")
+    inquiry, problem = check_inquiry(inquiry)
+    if problem is not None:
+        notice = "入力が空です。" if problem.kind == "empty" else "入力を確認してください。"
+        return Draft(inquiry=scrub(inquiry[:200]), subject="", salutation="", body=problem.message, signature="",
+                     notice=notice)
     question = question_of(inquiry)[: assistant.settings.max_question_chars]
     answer = assistant.ask(question)
     # Offline answers carry their structured parts; an LLM answer is the model's text with its [n] markers.

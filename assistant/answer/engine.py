@@ -13,20 +13,32 @@ import time
 from collections.abc import Iterator
 from typing import Any, Literal
 
+import httpx
+import openai
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from pydantic import ValidationError
+
 from assistant.answer import guard, scope
 from assistant.answer.citations import resolve_citations
+from assistant.answer.compose import Extract, ToolPart, compose
+from assistant.answer.drafting import compose_draft
+from assistant.answer.followup import depends_on_history
 from assistant.answer.llm import HealthChecker, make_chat_model
+from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput, langchain_tool
 from assistant.answer.search_tool import NAME as SEARCH_TOOL
 from assistant.domain import prompts
 from assistant.domain.config import Settings
 from assistant.domain.schema import Answer, Chunk, Draft, Passage, StreamEvent, ToolCallRecord
-from assistant.domain.text import has_lone_surrogates, match_key, nfkc, scrub, split_sentences
+from assistant.domain.text import match_key, scrub, split_sentences
+from assistant.domain.validation import History, bound_history, check_question
 from assistant.retrieval.retriever import Retriever
+from assistant.tools import ALL_TOOLS, execute
+from assistant.tools.render import Rendered, render, render_error
+from assistant.tools.router import route
 
 log = logging.getLogger(__name__)
 
 BackendChoice = Literal["auto", "offline", "llm"]
-History = list[dict[str, str]]
 
 # Condensing sees a bounded history: the last few turns, each cut to a few hundred characters.
 CONDENSE_TURNS = 4
@@ -45,30 +57,9 @@ def _history_text(history: History, limit: int = CONDENSE_TURNS, per_turn: int =
     return "\n".join(lines)
 
 
-def bound_history(history: History | None, max_turns: int, max_chars: int) -> History:
-    """The most recent turns an answer may use: at most ``max_turns`` non-empty turns and ``max_chars`` characters
-    in all, newest first; the oldest kept turn is cut to what is left. Applied before any work, so a long history
-    costs no more than a short one. Lone surrogates are replaced (they cannot be encoded)."""
-    out: History = []
-    budget = max_chars
-    for turn in reversed(history or []):
-        if len(out) >= max_turns or budget <= 0:
-            break
-        content = turn.get("content") if isinstance(turn, dict) else None
-        if not isinstance(content, str) or not content:
-            continue
-        content = scrub(content[:budget])
-        budget -= len(content)
-        out.append({"role": str(turn.get("role", "user")), "content": content})
-    out.reverse()
-    return out
-
-
 def heuristic_condense(question: str, history: History, tokenizer: Any = None) -> str:
     """Without a model: a question that depends on the history (assistant.answer.followup) borrows the previous user
     question, cut to ``CONDENSE_TURN_CHARS``; a self-contained question stands alone."""
-    from assistant.answer.followup import depends_on_history
-
     last_user = next((str(t.get("content", "")) for t in reversed(history) if t.get("role") == "user"), "")
     if not last_user.strip() or not depends_on_history(question, tokenizer):
         return question
@@ -84,8 +75,6 @@ def offline_notice(notice: str | None = None) -> str:
 def _render_tool(
     render: Any, name: str, args: dict[str, Any], result: dict[str, Any], relevance: Any, coverage: Any
 ) -> Any:
-    from assistant.tools.render import Rendered
-
     try:
         return render(name, args, result, relevance, coverage)
     except Exception:  # noqa: BLE001 - rendering is presentation; never lose the calculator's answer over it
@@ -115,9 +104,7 @@ class Assistant:
     def from_settings(
         cls, settings: Settings, backend: BackendChoice = "auto", chat_model: Any = None
     ) -> "Assistant":
-        from corpus.ingest import ensure_index
-
-        ensure_index(settings)
+        """The assistant over the index ``settings`` name; the caller (a composition root) has built it."""
         return cls(settings, Retriever.from_settings(settings), backend=backend, chat_model=chat_model)
 
     def with_retriever(self, retriever: Retriever) -> "Assistant":
@@ -140,17 +127,11 @@ class Assistant:
         s = self.settings
         history = bound_history(history, s.max_history_turns, s.max_history_chars)
         timings: dict[str, float] = {}
-        question = (question or "").strip()
-        if not question:
-            yield self._final(Answer(question="", text=prompts.text("empty_question"), refused=False), t_start)
-            return
-        if len(question) > s.max_question_chars:
-            msg = prompts.text("too_long", n=len(question), limit=s.max_question_chars)
-            yield self._final(Answer(question=scrub(question[:200]), text=msg, error="question too long"), t_start)
-            return
-        if has_lone_surrogates(question):
-            yield self._final(Answer(question=scrub(question), text=prompts.text("invalid_characters"),
-                                     error="question holds lone surrogates"), t_start)
+        question, problem = check_question(question, s.max_question_chars)
+        if problem is not None:
+            shown = "" if problem.kind == "empty" else scrub(question[:200])
+            yield self._final(Answer(question=shown, text=problem.message,
+                                     error=None if problem.kind == "empty" else problem.detail), t_start)
             return
 
         use_llm = self._want_llm()
@@ -249,8 +230,6 @@ class Assistant:
         return self._chat_model
 
     def _condense(self, question: str, history: History, use_llm: bool) -> str:
-        from assistant.answer.followup import depends_on_history
-
         if not depends_on_history(question, self.retriever.tokenizer):
             return question  # self-contained: searched alone, whatever came before
         if use_llm:
@@ -260,15 +239,15 @@ class Assistant:
                 text = str(getattr(out, "content", "") or "").strip().splitlines()
                 if text and 2 <= len(text[0]) <= 300:
                     return text[0].strip()
-            except Exception as exc:  # noqa: BLE001 - condensing is best effort
-                log.warning("condense via LLM failed (%s); using the heuristic", exc)
+            except Exception as exc:  # noqa: BLE001 - condensing is best effort; a bug is logged with its traceback
+                if _is_transport_error(exc):
+                    log.warning("condense via LLM failed (%s); using the heuristic", exc)
+                else:
+                    log.exception("condense via LLM failed with a non-transport error; using the heuristic")
         return heuristic_condense(question, history, self.retriever.tokenizer)
 
     def _lc_tools(self) -> list[Any]:
         if self._tools is None:
-            from assistant.answer.search_tool import langchain_tool
-            from assistant.tools import ALL_TOOLS
-
             self._tools = [*ALL_TOOLS, langchain_tool()]
         return self._tools
 
@@ -276,10 +255,6 @@ class Assistant:
         self, question: str, history: History, standalone: str, passages: list[Passage]
     ) -> Iterator[StreamEvent]:
         """The tool loop. Returns (via StopIteration) the Answer; raises LLMUnavailable on transport errors."""
-        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-
-        from assistant.tools import execute
-
         s = self.settings
         passages = list(passages)
         messages: list[Any] = [SystemMessage(prompts.text("system", passages=prompts.format_passages(passages)))]
@@ -358,10 +333,6 @@ class Assistant:
         )
 
     def _run_search(self, args: dict[str, Any], passages: list[Passage]) -> dict[str, Any]:
-        from pydantic import ValidationError
-
-        from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput
-
         try:
             query = SearchDocumentsInput.model_validate(args).query[:MAX_QUERY_CHARS]
         except ValidationError as exc:
@@ -381,11 +352,6 @@ class Assistant:
     def _offline_answer(
         self, question: str, history: History, standalone: str, passages: list[Passage], notice: str | None = None
     ) -> Answer:
-        from assistant.answer.compose import ToolPart, compose
-        from assistant.tools import execute
-        from assistant.tools.render import render, render_error
-        from assistant.tools.router import route
-
         passages = list(passages)
         records: list[ToolCallRecord] = []
         calls = route(question) or (route(standalone) if standalone != question else [])
@@ -522,8 +488,6 @@ class Assistant:
 
     def _extract_scored(self, query: str, passages: list[Passage], skip_when_tools: bool) -> list[Any]:
         """The best few sentences of the top passages (assistant.answer.compose.Extract), best first."""
-        from assistant.answer.compose import Extract
-
         if not passages:
             return []
         tok = self.retriever.tokenizer
@@ -556,8 +520,6 @@ class Assistant:
 
     # --- staff reply drafts -----------------------------------------------------------------------------------
     def draft_reply(self, inquiry: str) -> Draft:
-        from assistant.answer.drafting import compose_draft
-
         return compose_draft(self, inquiry)
 
 
@@ -584,15 +546,8 @@ def _is_heading_like(sentence: str, passage: Passage) -> bool:
 
 
 def _is_transport_error(exc: BaseException) -> bool:
-    import httpx
-
-    try:
-        import openai
-
-        if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError)):
-            return True
-        if isinstance(exc, openai.APIStatusError) and exc.status_code in (502, 503, 504):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError)):
+        return True
+    if isinstance(exc, openai.APIStatusError) and exc.status_code in (502, 503, 504):
+        return True
     return isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError))

@@ -17,7 +17,7 @@ The labelled pairs in evals/datasets/followups.jsonl measure this (tuning/held-o
 
 from __future__ import annotations
 
-from assistant.retrieval.japanese import JapaneseTokenizer, default_tokenizer
+from assistant.retrieval.tokenizer import JapaneseTokenizer, default_tokenizer
 
 Morpheme = tuple[str, tuple[str, ...], str]
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 import httpx
+from langchain_openai import ChatOpenAI
 
 from assistant.domain.config import Settings
 
@@ -26,8 +27,6 @@ class Health:
 
 
 def make_chat_model(settings: Settings, *, streaming: bool = True):  # type: ignore[no-untyped-def]
-    from langchain_openai import ChatOpenAI
-
     return ChatOpenAI(
         base_url=settings.llm_base_url,
         model=settings.llm_model,

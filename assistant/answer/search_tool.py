@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ConfigDict, Field
 
 NAME = "search_documents"
@@ -22,8 +23,6 @@ class SearchDocumentsInput(BaseModel):
 
 def langchain_tool():  # type: ignore[no-untyped-def]
     """A schema-only LangChain tool: the engine runs the search itself (it needs the retriever and numbering)."""
-    from langchain_core.tools import StructuredTool
-
     def _unbound(query: str) -> str:  # pragma: no cover - never called; the engine dispatches by name
         raise RuntimeError("search_documents is executed by the answer engine")
 

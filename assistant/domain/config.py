@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGED_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
@@ -191,8 +191,6 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Build Settings, turning validation errors into one ConfigError that names the variables to fix."""
-    from pydantic import ValidationError
-
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -36,32 +36,64 @@ def contains(haystack: str, needle: str) -> bool:
     return match_key(needle) in match_key(haystack)
 
 
-_OPEN = "（(「『【［["
-_CLOSE = "）)」』】］]"
-_ENDERS = "。！？!?"
+_OPEN = frozenset("（(「『【［[〔｛{")
+_CLOSE = frozenset("）)」』】］]〕｝}")
+_STOPS = frozenset("。！？")
+_ASCII_STOPS = frozenset("!?")  # only before whitespace or the line end: a '?' inside a URL ends nothing
+
+
+def sentence_spans(
+    line: str, start: int = 0, end: int | None = None, depth_aware: bool = True
+) -> list[tuple[int, int]]:
+    """The sentences of one line (``line[start:end]``) as (start, end) offsets, surrounding space left out.
+
+    A sentence ends at 。！？ (or ! ? before whitespace), with any stops and closing brackets right after it
+    (「…です。」, 「本当ですか？！」). With ``depth_aware``, a stop inside brackets does not end the sentence: the
+    documents put whole clauses in parentheses, e.g. 「（常時使用する従業員数（単体）が2,000人以下。みなし大企業を
+    除く。）」. The one sentence splitter: ingestion (corpus/splitter.py), sentence vectors, citations and the
+    offline answer all use it.
+    """
+    end = len(line) if end is None else end
+    out = []
+    depth = 0
+    s = _skip_space(line, start, end)
+    j = s
+    while j < end:
+        c = line[j]
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth = max(0, depth - 1)
+        elif (c in _STOPS or (c in _ASCII_STOPS and (j + 1 == end or line[j + 1].isspace()))) and (
+            depth == 0 or not depth_aware
+        ):
+            k = j + 1
+            while k < end and (line[k] in _CLOSE or line[k] in _STOPS):
+                k += 1
+            out.append((s, k))
+            s = _skip_space(line, k, end)
+            j = s
+            depth = 0
+            continue
+        j += 1
+    tail_end = _rstrip(line, s, end)
+    if tail_end > s:
+        out.append((s, tail_end))
+    return out
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split Japanese text into sentences on 。！？ and line breaks, keeping the punctuation.
+    """Japanese text as sentences (:func:`sentence_spans`, line by line), keeping the punctuation."""
+    return [line[a:b] for line in text.splitlines() for a, b in sentence_spans(line)]
 
-    A 。 inside brackets (（…。…）, 「…。」) does not end the sentence: the documents put whole clauses in
-    parentheses, e.g. 「（常時使用する従業員数（単体）が2,000人以下。みなし大企業を除く。）」.
-    """
-    out: list[str] = []
-    for line in text.splitlines():
-        depth = 0
-        buf = ""
-        for i, ch in enumerate(line):
-            buf += ch
-            if ch in _OPEN:
-                depth += 1
-            elif ch in _CLOSE:
-                depth = max(0, depth - 1)
-            elif ch in _ENDERS and depth == 0:
-                nxt = line[i + 1] if i + 1 < len(line) else ""
-                if nxt not in _ENDERS:
-                    out.append(buf)
-                    buf = ""
-        if buf:
-            out.append(buf)
-    return [s.strip() for s in out if s.strip()]
+
+def _skip_space(text: str, i: int, end: int) -> int:
+    while i < end and text[i].isspace():
+        i += 1
+    return i
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+
+from assistant.domain.schema import Chunk
+from assistant.index.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,24 @@ class BM25Index:
         )
         return cls([cid for cid, _ in docs], vocab, counts, k1, b)
 
+    @classmethod
+    def from_chunks(
+        cls, chunks: Sequence[Chunk], tokenize: Callable[[str], list[str]], k1: float = 1.2, b: float = 0.75,
+        reuse: BM25Index | None = None,
+    ) -> BM25Index:
+        """The index of ``chunks`` (their ``index_text``), the one way an index is built or rebuilt.
+
+        ``reuse``: a previous index; the rows of chunks it holds are kept as they are and only the other
+        chunks are tokenised (a re-ingest after a small change tokenises only what changed).
+        """
+        if reuse is None:
+            return cls.build([(c.id, tokenize(c.index_text())) for c in chunks], k1, b)
+        kept = [c.id for c in chunks if c.id in reuse]
+        return reuse.updated(kept, [(c.id, tokenize(c.index_text())) for c in chunks if c.id not in reuse])
+
     def updated(
         self, keep_ids: Iterable[str], new_docs: Sequence[tuple[str, Sequence[str]]]
-    ) -> "BM25Index":
+    ) -> BM25Index:
         """A new index holding the rows of ``keep_ids`` from this one plus ``new_docs`` (tokenised)."""
         keep = [cid for cid in keep_ids if cid in self._row]
         inv = {i: t for t, i in self.vocab.items()}
@@ -132,10 +148,12 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._row
+
     # --- persistence -------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """Write atomically: a reader never sees a half-written index."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         counts = self.counts.tocsr()
         meta = {
             "format": FORMAT_VERSION,
@@ -145,20 +163,11 @@ class BM25Index:
             "vocab": self.vocab,
             "shape": list(counts.shape),
         }
-        npz_path = path.with_suffix(".npz")
-        for target, writer in (
-            (npz_path, lambda f: np.savez_compressed(
-                f, data=counts.data, indices=counts.indices, indptr=counts.indptr)),
-            (path, lambda f: f.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))),
-        ):
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=target.suffix)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    writer(f)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        # The matrix first, then the JSON that describes it: load() refuses a pair that disagrees.
+        with atomic_write(path.with_suffix(".npz")) as f:
+            np.savez_compressed(f, data=counts.data, indices=counts.indices, indptr=counts.indptr)
+        with atomic_write(path) as f:
+            f.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path) -> "BM25Index":

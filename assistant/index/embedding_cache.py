@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from assistant.index.embeddings import Embedder
+from assistant.index.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +95,8 @@ class CachedPassageEmbedder:
     def save(self, path: Path, used_only: bool = False) -> int:
         """Write the cache atomically: every entry, or only those this run asked for (to ship a corpus)."""
         keys = sorted(self.used if used_only else self._vectors)
-        path.parent.mkdir(parents=True, exist_ok=True)
         vectors = np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez_compressed(f, model=np.array(self.name), dim=np.array(self.dim),
-                                    keys=np.array(keys), vectors=vectors.astype(np.float32))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path) as f:
+            np.savez_compressed(f, model=np.array(self.name), dim=np.array(self.dim),
+                                keys=np.array(keys), vectors=vectors.astype(np.float32))
         return len(keys)

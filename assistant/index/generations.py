@@ -20,11 +20,14 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from chromadb.errors import NotFoundError
+
 from assistant.domain.config import Settings
+from assistant.index.chroma import make_client
+from assistant.index.files import atomic_write, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +63,7 @@ def fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        _fsync_dir(Path(root))
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        fsync_dir(Path(root))
 
 
 class Generations:
@@ -89,8 +79,6 @@ class Generations:
 
     def client(self) -> Any:
         if self._client is None:
-            from assistant.index.store import make_client
-
             self._client = make_client(self.settings)
         return self._client
 
@@ -104,7 +92,7 @@ class Generations:
         if self.remote:
             try:
                 col = self.client().get_collection(self._pointer_collection)
-            except Exception:  # noqa: BLE001 - chromadb raises NotFoundError (a ValueError subclass) or others
+            except (NotFoundError, ValueError):  # no pointer yet (older chromadb raised ValueError)
                 return None
             name = str((col.metadata or {}).get("generation", ""))
         else:
@@ -151,7 +139,7 @@ class Generations:
         try:
             meta = self.client().get_collection(self._pointer_collection).metadata or {}
             return dict(json.loads(str(meta.get("sources") or "{}")))
-        except Exception:  # noqa: BLE001 - no pointer yet, or unreadable: start from the corpus folder
+        except (NotFoundError, ValueError):  # no pointer yet, or unreadable JSON: start from the corpus folder
             return None
 
     def publish(self, generation: str, sources: dict[str, str] | None = None) -> None:
@@ -165,17 +153,8 @@ class Generations:
             return
         folder = self.settings.index_dir
         fsync_tree(folder / generation)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pointer")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(generation + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, folder / POINTER_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(folder)
+        with atomic_write(folder / POINTER_FILE, durable=True) as f:
+            f.write((generation + "\n").encode("ascii"))
 
     def remove(self, generation: str | None) -> None:
         """Delete a generation (None: the index from before generations)."""
@@ -184,7 +163,7 @@ class Generations:
             for name in (base, base + "__sent"):
                 try:
                     self.client().delete_collection(name)
-                except Exception as exc:  # noqa: BLE001 - already gone
+                except (NotFoundError, ValueError) as exc:  # already gone
                     log.debug("collection %s not deleted: %s", name, exc)
             return
         folder = self.settings.index_dir

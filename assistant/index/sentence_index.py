@@ -13,14 +13,16 @@ backfills them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from assistant.domain.schema import Chunk
-from assistant.index.store import COUNT_MAX_AGE, CachedCount, ChunkStore, _embedding_function_class
 from assistant.domain.text import split_sentences
+from assistant.index.chroma import embedding_function
+from assistant.index.store import COUNT_MAX_AGE, CachedCount, ChunkStore, StoredBatch, stored_batches
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +64,7 @@ class SentenceIndex:
 
     def __init__(self, store: ChunkStore) -> None:
         self.store = store
-        ef = _embedding_function_class()(
-            store.embedder.name, store.settings.embedding_threads, store.settings.embedding_device, store.embedder
-        )
+        ef = embedding_function(store.embedder, store.settings)
         self.collection = store.client.get_or_create_collection(
             name=store.settings.chroma_collection + SUFFIX,
             embedding_function=ef,
@@ -124,6 +124,10 @@ class SentenceIndex:
             got = self.collection.get(include=["metadatas"], limit=_BATCH, offset=offset)
             out.extend(dict(m or {}) for m in got["metadatas"] or [])
         return out
+
+    def stored_vectors(self, where: dict[str, Any] | None = None) -> Iterator[StoredBatch]:
+        """The stored sentences matching ``where`` (all when None) with their vectors, in batches."""
+        return stored_batches(self.collection, where)
 
     def best_per_chunk(self, vector: np.ndarray, k: int) -> dict[str, float]:
         """Chunk id → cosine similarity of its best sentence, over the ``k`` nearest sentences."""

@@ -5,97 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from assistant.domain.config import ConfigError, Settings
+from assistant.domain.schema import Chunk
+from assistant.index.chroma import embedding_function, make_client
 from assistant.index.embeddings import Embedder, get_embedder
 from assistant.index.generations import resolve
-from assistant.domain.schema import Chunk
 
 log = logging.getLogger(__name__)
 
 _BATCH = 1000  # well under Chroma's max batch size
-
-
-def _embedding_function_class():  # type: ignore[no-untyped-def]
-    """Define and register our Chroma embedding function once (chromadb imported lazily)."""
-    global _EF_CLASS
-    if _EF_CLASS is not None:
-        return _EF_CLASS
-    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-    from chromadb.utils.embedding_functions import register_embedding_function
-
-    class KouboEmbeddingFunction(EmbeddingFunction[Documents]):
-        """Registered so a reopened collection rebuilds this function instead of Chroma's default one
-        (which would try to download a model and fail offline)."""
-
-        def __init__(self, model: str, threads: int = 1, device: str = "cpu",
-                     embedder: Embedder | None = None) -> None:
-            self.model, self.threads, self.device = model, threads, device
-            self._embedder = embedder
-
-        def _get(self) -> Embedder:
-            if self._embedder is None:
-                self._embedder = get_embedder(
-                    Settings(embedding_model=self.model, embedding_threads=self.threads,
-                             embedding_device=self.device)
-                )
-            return self._embedder
-
-        def __call__(self, input: Documents) -> Embeddings:
-            return list(self._get().embed_passages(list(input)))
-
-        def embed_query(self, input: Documents) -> Embeddings:
-            return list(self._get().embed_queries(list(input)))
-
-        @staticmethod
-        def name() -> str:
-            return "koubo"
-
-        def default_space(self):  # type: ignore[no-untyped-def]
-            return "cosine"
-
-        def get_config(self) -> dict[str, Any]:
-            return {"model": self.model, "threads": self.threads, "device": self.device}
-
-        @staticmethod
-        def build_from_config(config: dict[str, Any]) -> "KouboEmbeddingFunction":
-            return KouboEmbeddingFunction(config["model"], int(config.get("threads", 1)),
-                                          str(config.get("device", "cpu")))
-
-        def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
-            if old_config.get("model") != new_config.get("model"):
-                raise ValueError("the embedding model of an index cannot change; rebuild the index")
-
-    register_embedding_function(KouboEmbeddingFunction)
-    _EF_CLASS = KouboEmbeddingFunction
-    return _EF_CLASS
-
-
-_EF_CLASS = None
-
-
-def make_client(settings: Settings):  # type: ignore[no-untyped-def]
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        try:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
-                settings=chroma_settings,
-            )
-        except Exception as exc:
-            raise ConfigError(
-                f"Chroma server {settings.chroma_host}:{settings.chroma_port} unreachable ({exc}): start it "
-                "(`chroma run --path DIR --port PORT`) or unset KOUBO_CHROMA_HOST to use the embedded index"
-            ) from exc
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
 #: How stale a collection size may be on the search path (another replica may write to a shared server).
@@ -125,6 +49,30 @@ class CachedCount:
             self._value = None
 
 
+@dataclass
+class StoredBatch:
+    """Up to 1000 entries of a collection as stored: ids, texts, metadata and vectors."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    vectors: np.ndarray
+
+
+def stored_batches(collection: Any, where: dict[str, Any] | None = None) -> Iterator[StoredBatch]:
+    """Every entry of ``collection`` matching ``where`` (all when None) with its vector, in batches."""
+    total = collection.count()
+    for offset in range(0, total, _BATCH):
+        got = collection.get(where=where, include=["documents", "metadatas", "embeddings"],
+                             limit=_BATCH, offset=offset)
+        texts = [d or "" for d in got["documents"] or []]
+        vectors = (np.asarray(got["embeddings"], dtype=np.float32) if got["embeddings"] is not None
+                   else np.zeros((0, 0), dtype=np.float32))
+        yield StoredBatch(list(got["ids"]), texts, [dict(m or {}) for m in got["metadatas"] or []], vectors)
+        if len(got["ids"]) < _BATCH:
+            break
+
+
 class ChunkStore:
     """One Chroma collection of chunks. Vectors are computed by our embedder and passed in explicitly."""
 
@@ -137,8 +85,7 @@ class ChunkStore:
         self.settings = settings
         self.embedder = embedder or get_embedder(settings)
         self.client = client or make_client(settings)
-        ef_cls = _embedding_function_class()
-        ef = ef_cls(self.embedder.name, settings.embedding_threads, settings.embedding_device, self.embedder)
+        ef = embedding_function(self.embedder, settings)
         self.collection = self.client.get_or_create_collection(
             name=settings.chroma_collection,
             embedding_function=ef,
@@ -187,6 +134,10 @@ class ChunkStore:
             for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                 chunks.append(Chunk.from_store(cid, doc or "", dict(meta or {})))
         return chunks
+
+    def stored_vectors(self, where: dict[str, Any] | None = None) -> Iterator[StoredBatch]:
+        """The stored chunks matching ``where`` (all when None) with their vectors, in batches."""
+        return stored_batches(self.collection, where)
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         self._counter.invalidate()

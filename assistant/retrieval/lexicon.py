@@ -45,12 +45,6 @@ def programmes_named(query: str, progs: Programmes | None = None) -> list[frozen
     return [docs for _, docs in sorted(found, key=lambda t: t[0])]
 
 
-def expand_query(query: str) -> str:
-    """The query followed by the document words for every lexicon key it contains."""
-    extra = expansion_terms(query)
-    return f"{query} {' '.join(extra)}" if extra else query
-
-
 def expansion_terms(query: str) -> list[str]:
     """The lexicon words a query adds (in lexicon order, no repeats); empty when no key matches."""
     q = nfkc(query).lower()

@@ -11,17 +11,18 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.index.bm25 import BM25Index
 from assistant.domain.config import ConfigError, Settings
-from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
-from assistant.index.generations import resolve
-from assistant.retrieval.japanese import JapaneseTokenizer, default_tokenizer
 from assistant.domain.programmes import Programmes
 from assistant.domain.programmes import served as served_programmes
-from assistant.retrieval.lexicon import expansion_terms, programmes_named, strip_programme_names
 from assistant.domain.schema import Chunk, Passage
+from assistant.domain.text import contains
+from assistant.index.bm25 import BM25Index
+from assistant.index.generations import resolve
 from assistant.index.sentence_index import SentenceIndex
 from assistant.index.store import COUNT_MAX_AGE, ChunkStore
+from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
+from assistant.retrieval.lexicon import expansion_terms, programmes_named, strip_programme_names
+from assistant.retrieval.tokenizer import JapaneseTokenizer, default_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,6 @@ class IndexMissingError(ConfigError):
     """The index has not been built (or is empty)."""
 
     message_ja = "検索用の索引がまだありません。管理者の方は `koubo ingest` を実行して文書を取り込んでください。"
-
-
-def build_bm25(chunks: list[Chunk], tokenizer: JapaneseTokenizer, settings: Settings) -> BM25Index:
-    return BM25Index.build(
-        [(c.id, tokenizer.tokenize(c.index_text())) for c in chunks], k1=settings.bm25_k1, b=settings.bm25_b
-    )
 
 
 class CrossEncoderReranker:
@@ -125,7 +120,8 @@ class Retriever:
         if bm25 is None or len(bm25) != store.count():
             # Self-heal: the Chroma collection is the source of truth (e.g. shared server updated elsewhere).
             log.warning("BM25 index missing or out of date; rebuilding from %d stored chunks", store.count())
-            bm25 = build_bm25(store.all_chunks(), tokenizer, settings)
+            bm25 = BM25Index.from_chunks(store.all_chunks(), tokenizer.tokenize, settings.bm25_k1,
+                                         settings.bm25_b)
             try:
                 bm25.save(settings.bm25_path)
             except OSError as exc:
@@ -212,15 +208,8 @@ class Retriever:
                 self._query_cache.popitem(last=False)
         return vec
 
-    def best_dense_similarity(self, query: str) -> float:
-        """Cosine similarity of the nearest chunk (used by the scope guard)."""
-        hits = self.store.query(self.query_vector(query), 1)
-        return hits[0][1] if hits else 0.0
-
     def find_quote(self, doc_id: str, quote: str) -> Chunk | None:
         """The stored chunk of ``doc_id`` whose text contains ``quote`` (after match_key), if any."""
-        from assistant.domain.text import contains
-
         ids = [cid for cid, _ in self.bm25.search(self.tokenizer.tokenize(quote), 10)]
         chunks = self.store.get(ids)  # one round trip for all candidates, then best first
         return next((chunks[cid] for cid in ids if cid in chunks and chunks[cid].doc_id == doc_id

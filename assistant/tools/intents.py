@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.retrieval.japanese import default_tokenizer
+from assistant.retrieval.tokenizer import default_tokenizer
 from assistant.domain.text import nfkc
 
 THRESHOLD = 2

@@ -405,6 +405,14 @@ def route(question: str, today: date | None = None) -> list[RoutedCall]:
     progs = programme_arg.served()
     if not len(progs):
         return []
+    try:
+        return _route(q, progs, today)
+    except (ValueError, ArithmeticError):  # a number or date the rules cannot read (incl. pydantic's errors)
+        log.exception("router could not read the numbers or dates of %r; no calculator call", question[:200])
+        return []
+
+
+def _route(q: str, progs: Any, today: date | None) -> list[RoutedCall]:
     calls: list[RoutedCall] = []
     programmes = _programmes(q, progs)
     facts = _facts(q)

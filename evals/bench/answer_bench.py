@@ -12,6 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.engine import Assistant
+from assistant.answer.llm import make_chat_model
+from assistant.retrieval.retriever import Retriever
+from evals.bench.fake_llm import LLMClock, TimedChatModel, server
+from evals.bench.indexes import real_index
 from evals.bench.report import Target, result, say, summarize, table, targets_table
 from evals.bench.retrieval_bench import faq_questions, repeated
 
@@ -20,10 +25,6 @@ OVERHEAD_P95_MS = 100.0
 
 def _scenario(settings: Any, retriever: Any, questions: list[str], first_token_ms: float, token_ms: float,
               tool: bool, warmup: int = 3) -> dict[str, Any]:
-    from assistant.answer.engine import Assistant
-    from assistant.answer.llm import make_chat_model
-    from evals.bench.fake_llm import LLMClock, TimedChatModel, server
-
     with server(first_token_ms, token_ms, tool) as srv:
         s = settings.model_copy(update={"llm_base_url": srv.base_url, "llm_model": srv.model,
                                         "llm_max_retries": 0})
@@ -53,9 +54,6 @@ def _scenario(settings: Any, retriever: Any, questions: list[str], first_token_m
 
 
 def run(workdir: Path, questions: int = 40, first_token_ms: float = 50.0, token_ms: float = 10.0) -> dict[str, Any]:
-    from assistant.retrieval.retriever import Retriever
-    from evals.bench.indexes import real_index
-
     settings = real_index(Path(workdir))
     retriever = Retriever.from_settings(settings)
     qs = repeated(faq_questions(), questions + 3)

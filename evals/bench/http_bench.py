@@ -13,15 +13,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.bench.fake_llm import ANSWER
+import httpx
+
+from evals.bench.fake_llm import ANSWER, server
+from evals.bench.indexes import real_index
 from evals.bench.report import Target, result, say, summarize, table, targets_table
 from evals.bench.retrieval_bench import faq_questions, repeated
+from evals.bench.web_start import koubo_web
 
 
 async def _level(base: str, questions: list[str], concurrency: int, request_timeout: float,
                  level_timeout: float) -> dict[str, Any]:
-    import httpx
-
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     queue: asyncio.Queue[str] = asyncio.Queue()
@@ -64,10 +66,6 @@ async def _level(base: str, questions: list[str], concurrency: int, request_time
 
 def run(workdir: Path, levels: tuple[int, ...] = (1, 8, 32), requests: int = 64, first_token_ms: float = 50.0,
         token_ms: float = 10.0, request_timeout: float = 60.0, level_timeout: float = 180.0) -> dict[str, Any]:
-    from evals.bench.fake_llm import server
-    from evals.bench.indexes import real_index
-    from evals.bench.web_start import koubo_web
-
     settings = real_index(Path(workdir))
     qs = repeated(faq_questions(), requests)
     rows: list[dict[str, Any]] = []

@@ -16,13 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from assistant.domain.config import PACKAGED_CORPUS, Settings, load_settings
+from assistant.index.embeddings import get_embedder
+from assistant.index.generations import resolve
+from assistant.index.store import ChunkStore
+from corpus.ingest import ingest
 from evals.bench.report import dir_bytes, say
+from evals.bench.synthetic import SentencePool, generate
+from evals.bench.vectors import ComposedEmbedder
 
 MARKER = "bench-index.json"
 ROOT = Path(__file__).resolve().parents[2]
 # An index built by other ingest/index code is rebuilt rather than measured (the code changes under us).
 _INDEX_CODE = ["corpus/ingest.py", "corpus/splitter.py", "assistant/index/store.py", "assistant/index/bm25.py",
-               "assistant/retrieval/japanese.py", "assistant/index/sentence_index.py", "assistant/retrieval/lexicon.py",
+               "assistant/retrieval/tokenizer.py", "assistant/index/sentence_index.py", "assistant/retrieval/lexicon.py",
                "assistant/index/generations.py"]
 
 
@@ -40,8 +46,6 @@ def bench_settings(data_dir: Path, corpus_dir: Path = PACKAGED_CORPUS, **overrid
 
 
 def index_bytes(settings: Settings) -> dict[str, int]:
-    from assistant.index.generations import resolve
-
     settings = resolve(settings)  # the served generation's files
     chroma = dir_bytes(settings.chroma_dir)
     bm25 = sum(p.stat().st_size for p in (settings.bm25_path, settings.bm25_path.with_suffix(".npz"))
@@ -50,10 +54,6 @@ def index_bytes(settings: Settings) -> dict[str, int]:
 
 
 def composed_embedder(workdir: Path, settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.index.embeddings import get_embedder
-    from evals.bench.synthetic import SentencePool
-    from evals.bench.vectors import ComposedEmbedder
-
     pool = SentencePool.from_corpus()
     return ComposedEmbedder(get_embedder(settings), pool.sentences + pool.headings,
                             cache_file=Path(workdir) / "pool-vectors.npz")
@@ -87,9 +87,6 @@ class _TimedEmbedder:
 
 def build(settings: Settings, embedder: Any, fresh: bool = True, label: str = "") -> BuiltIndex:
     """Ingest ``settings.corpus_dir`` into ``settings.data_dir`` through the real ingest path."""
-    from assistant.index.store import ChunkStore
-    from corpus.ingest import ingest
-
     if fresh and settings.data_dir.exists():
         shutil.rmtree(settings.data_dir)
     timed = _TimedEmbedder(embedder)
@@ -109,8 +106,6 @@ def build(settings: Settings, embedder: Any, fresh: bool = True, label: str = ""
 
 def synthetic_index(workdir: Path, n: int, seed: int = 0, rebuild: bool = False) -> BuiltIndex:
     """An index of a synthetic corpus of ``n`` chunks with composed vectors, built or reused."""
-    from evals.bench.synthetic import generate
-
     workdir = Path(workdir)
     corpus = generate(workdir / "corpora" / f"{n}-s{seed}", n, seed)
     settings = bench_settings(workdir / "indexes" / f"synthetic-{n}-s{seed}", corpus.folder)
@@ -125,8 +120,6 @@ def synthetic_index(workdir: Path, n: int, seed: int = 0, rebuild: bool = False)
 
 def real_index(workdir: Path) -> Settings:
     """An index of the packaged corpus (real embeddings), built once and reused."""
-    from assistant.index.embeddings import get_embedder
-
     settings = bench_settings(Path(workdir) / "indexes" / "real")
     marker = settings.data_dir / MARKER
     if not marker.is_file() or json.loads(marker.read_text(encoding="utf-8")).get("code") != code_fingerprint():

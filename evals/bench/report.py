@@ -14,16 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from evals.metrics import percentile
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100); NaN for no values."""
-    if not values:
-        return float("nan")
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else value
 
 
 def summarize(values: Sequence[float]) -> dict[str, float]:
@@ -31,8 +26,8 @@ def summarize(values: Sequence[float]) -> dict[str, float]:
     n = len(values)
     return {
         "n": n,
-        "p50": percentile(values, 50),
-        "p95": percentile(values, 95),
+        "p50": _or_nan(percentile(values, 50)),
+        "p95": _or_nan(percentile(values, 95)),
         "min": min(values) if n else float("nan"),
         "max": max(values) if n else float("nan"),
         "mean": sum(values) / n if n else float("nan"),

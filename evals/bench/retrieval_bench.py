@@ -14,6 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.domain.config import Settings
+from assistant.retrieval.retriever import Retriever
+from evals.bench.indexes import bench_settings, real_index, synthetic_index
+from evals.bench.ingest_bench import child_env
 from evals.bench.report import Target, result, rss_mb, say, summarize, table, targets_table
 
 FAQ = Path(__file__).resolve().parents[1] / "datasets" / "faq.jsonl"
@@ -39,10 +43,6 @@ def repeated(questions: list[str], count: int) -> list[str]:
 def measure(data_dir: Path, corpus_dir: Path | None, queries: int, warmup: int = 5,
             method: str = "fused") -> dict[str, Any]:
     """In this process: open the index, run ``queries`` searches, return per-stage stats and RSS."""
-    from assistant.domain.config import Settings
-    from assistant.retrieval.retriever import Retriever
-    from evals.bench.indexes import bench_settings
-
     rss_start = rss_mb()
     kwargs: dict[str, Any] = {"corpus_dir": corpus_dir} if corpus_dir else {}
     if "query_cache_size" in Settings.model_fields:
@@ -77,11 +77,9 @@ def measure(data_dir: Path, corpus_dir: Path | None, queries: int, warmup: int =
 
 def measure_in_subprocess(data_dir: Path, corpus_dir: Path | None, queries: int, method: str = "fused",
                           timeout: float = 1800.0) -> dict[str, Any]:
-    from evals.bench.ingest_bench import _child_env
-
     cmd = [sys.executable, "-m", "evals.bench.retrieval_bench", "--worker", str(data_dir),
            str(corpus_dir or ""), str(queries), method]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_child_env(),
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=child_env(),
                           check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"retrieval worker failed: {proc.stderr[-2000:]}")
@@ -90,8 +88,6 @@ def measure_in_subprocess(data_dir: Path, corpus_dir: Path | None, queries: int,
 
 def run(workdir: Path, sizes: list[int], queries: int = 200, seed: int = 0, method: str = "fused",
         include_real: bool = True) -> dict[str, Any]:
-    from evals.bench.indexes import real_index, synthetic_index
-
     workdir = Path(workdir)
     runs: list[tuple[str, Path, Path | None]] = []
     if include_real:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assistant.domain.config import PACKAGED_CORPUS
 from assistant.domain.text import split_sentences
+from corpus.splitter import split_document
 
 _HEADING = re.compile(r"^\s*(#{1,6}\s+|\*\*.+\*\*\s*$)")
 _MARKUP = re.compile(r"^[#\s]+|\*\*")
@@ -67,8 +68,6 @@ def _document(rng: random.Random, pool: SentencePool, title: str, n_sections: in
 
 
 def _count(doc_id: str, title: str, text: str, chunk_size: int, overlap: int) -> int:
-    from corpus.splitter import split_document
-
     return len(split_document(doc_id, title, text, chunk_size, overlap))
 
 

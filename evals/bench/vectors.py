@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.index.embeddings import Embedder
 from assistant.domain.text import split_sentences
+from assistant.index.embeddings import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from evals.bench.indexes import real_index
+from evals.bench.ingest_bench import child_env
 from evals.bench.report import Target, children_cpu_s, result, say, summarize, table, targets_table
 
 READY_TARGET_S = 10.0
@@ -29,9 +31,7 @@ def free_port() -> int:
 
 
 def server_env(data_dir: Path, db_path: Path, port: int, **extra: str) -> dict[str, str]:
-    from evals.bench.ingest_bench import _child_env
-
-    env = _child_env()
+    env = child_env()
     for k in [k for k in env if k.startswith("KOUBO_")]:
         del env[k]  # the benchmark decides; a developer's KOUBO_LLM_BASE_URL must not leak in
     # Absolute: the server runs in a scratch folder, where a relative data dir would be an empty one.
@@ -89,8 +89,6 @@ def _wait_ready(base: str, proc: subprocess.Popen, t0: float, timeout: float) ->
 
 
 def run(workdir: Path, repeat: int = 3) -> dict[str, Any]:
-    from evals.bench.indexes import real_index
-
     settings = real_index(Path(workdir))
     say("web-start: one unmeasured start to warm the page cache …")
     with koubo_web(settings.data_dir, backend="offline"):

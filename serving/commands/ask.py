@@ -7,6 +7,7 @@ import json
 import sys
 import textwrap
 
+from assistant.domain.config import load_settings
 from assistant.domain.schema import Answer
 
 
@@ -19,10 +20,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def make_assistant(backend: str):  # type: ignore[no-untyped-def]
-    from assistant.domain.config import load_settings
+    """The CLI's composition root for answering: build the index if it is missing, then open the Assistant."""
+    # Deferred so that `koubo --help` and light commands (calc) do not load chromadb, LangChain and the models
+    # (start-up cost, not a cycle; docs/architecture.md).
     from assistant.answer.engine import Assistant
+    from corpus.ingest import ensure_index
 
-    return Assistant.from_settings(load_settings(), backend=backend)  # type: ignore[arg-type]
+    settings = load_settings()
+    built = ensure_index(settings, progress=True)
+    if built is not None:
+        print(built.summary_ja(), file=sys.stderr)
+    return Assistant.from_settings(settings, backend=backend)  # type: ignore[arg-type]
 
 
 def print_answer(answer: Answer, stream_printed: bool = False) -> None:

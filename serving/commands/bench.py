@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assistant.domain.config import load_settings
 from serving.commands.argtypes import float_range, int_range
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.domain.config import load_settings
+    # Deferred so that `koubo --help` and light commands (calc) do not load the benchmarks and the index
+    # (start-up cost, not a cycle; docs/architecture.md).
     from evals.bench import answer_bench, http_bench, ingest_bench, retrieval_bench, web_start
     from evals.bench.report import write_json
 

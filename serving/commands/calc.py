@@ -7,7 +7,10 @@ import json
 import sys
 from typing import Any, get_args
 
+from assistant.tools import execute
+from assistant.tools.numerals import parse_amount
 from assistant.tools.rates import OrgKind
+from assistant.tools.router import route
 
 ORG_CHOICES = list(get_args(OrgKind))
 _YES_NO = {"yes": True, "no": False}
@@ -77,8 +80,6 @@ def register(subparsers: Any) -> None:
 
 
 def _amount_arg(text: str | None, flag: str) -> float | None:
-    from assistant.tools.numerals import parse_amount
-
     if text is None:
         return None
     try:
@@ -192,8 +193,6 @@ def _print_result(name: str, outcome: dict[str, Any], as_json: bool) -> int:
 
 
 def _run(a: argparse.Namespace) -> int:
-    from assistant.tools import execute
-
     try:
         tool_args = _build_args(a)
     except _Usage as exc:
@@ -207,9 +206,6 @@ def _run(a: argparse.Namespace) -> int:
 
 
 def _run_route(a: argparse.Namespace) -> int:
-    from assistant.tools import execute
-    from assistant.tools.router import route
-
     calls = route(a.question)
     if a.json:
         print(

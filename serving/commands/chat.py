@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from serving.commands.ask import make_assistant, print_answer
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="対話モード (multi-turn terminal chat)")
@@ -13,8 +15,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from serving.commands.ask import make_assistant, print_answer
-
     assistant = make_assistant(args.backend)
     history: list[dict[str, str]] = []
     print("生成AI公募ヘルプデスクです。ご質問をどうぞ（終了: Ctrl-D または「終了」）。")

@@ -16,6 +16,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from assistant.domain.config import ConfigError, load_settings
+from evals.compare import RunDirError, compare_runs, format_comparison
+from evals.feedback import convert_file
+
 log = logging.getLogger(__name__)
 
 
@@ -136,7 +140,8 @@ def _print_summary(summary: dict) -> None:
 
 
 def run_cmd(args: argparse.Namespace) -> int:
-    from assistant.domain.config import ConfigError, load_settings
+    # Deferred so that `koubo --help` and light commands (calc) do not load the eval runner, the index
+    # and LangChain (start-up cost, not a cycle; docs/architecture.md).
     from evals.runner import PACKAGED_DATASET, DatasetError, run_eval
 
     if getattr(args, "limit", None) is not None and args.limit < 1:
@@ -203,8 +208,6 @@ def run_cmd(args: argparse.Namespace) -> int:
 
 
 def compare_cmd(args: argparse.Namespace) -> int:
-    from evals.compare import RunDirError, compare_runs, format_comparison
-
     try:
         text = format_comparison(compare_runs(args.run_a, args.run_b))
     except RunDirError as exc:
@@ -223,8 +226,6 @@ def compare_cmd(args: argparse.Namespace) -> int:
 
 
 def feedback_cmd(args: argparse.Namespace) -> int:
-    from evals.feedback import convert_file
-
     try:
         conv = convert_file(args.export, args.drafts_out)
     except ValueError as exc:

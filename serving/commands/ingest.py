@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from assistant.domain.config import load_settings
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="文書を索引に取り込む (index documents: .txt .md .pdf .html .docx)")
@@ -19,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.domain.config import load_settings
+    # Deferred so that `koubo --help` and light commands (calc) do not load chromadb and the embedder
+    # (start-up cost, not a cycle; docs/architecture.md).
     from corpus.ingest import ingest
 
     settings = load_settings()

@@ -6,6 +6,7 @@ import argparse
 import json
 import textwrap
 
+from assistant.domain.config import load_settings
 from serving.commands.argtypes import int_range
 
 
@@ -19,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.domain.config import load_settings
+    # Deferred so that `koubo --help` and light commands (calc) do not load chromadb and the embedder
+    # (start-up cost, not a cycle; docs/architecture.md).
     from assistant.retrieval.retriever import Retriever
     from corpus.ingest import ensure_index
 

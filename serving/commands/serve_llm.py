@@ -10,6 +10,16 @@ import subprocess
 import sys
 
 from serving.commands.argtypes import float_range
+from serving.vllm.launcher import (
+    INSTALL_HINT,
+    ProfileError,
+    assistant_env,
+    build_command,
+    load_profiles,
+    shell_line,
+    vllm_available,
+    wait_for_health,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +41,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from serving.vllm.launcher import (
-        INSTALL_HINT,
-        ProfileError,
-        assistant_env,
-        build_command,
-        load_profiles,
-        shell_line,
-        vllm_available,
-    )
-
     try:
         version, profiles = load_profiles()
     except ProfileError as exc:
@@ -89,8 +89,6 @@ def _print_client_settings(client: dict[str, str]) -> None:
 
 
 def _serve(argv: list[str], env: dict[str, str], client: dict[str, str], timeout: float) -> int:
-    from serving.vllm.launcher import wait_for_health
-
     try:
         proc = subprocess.Popen(argv, env=env)
     except OSError as exc:

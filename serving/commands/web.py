@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant.domain.config import load_settings
+from serving.auth import print_hash
 from serving.commands.argtypes import int_range
+from serving.storage import Storage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,12 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.add_staff:
-        from serving.auth import print_hash
-
         print_hash(args.add_staff)
         return 0
-
-    from assistant.domain.config import load_settings
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = load_settings(**overrides)
@@ -38,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def export(settings, target: str) -> int:  # type: ignore[no-untyped-def]
-    from serving.storage import Storage
-
     if not settings.sqlite_path.exists():
         print(f"保存されたデータがありません（{settings.sqlite_path} が見つかりません）。", file=sys.stderr)
         return 1
@@ -54,6 +51,8 @@ def export(settings, target: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def serve(settings, backend: str = "auto") -> int:  # type: ignore[no-untyped-def]
+    # Deferred so that `koubo --help` and light commands (calc) do not load Gradio, FastAPI and the index
+    # (several seconds of start-up, not a cycle; docs/architecture.md).
     import uvicorn
 
     from serving.api import create_app

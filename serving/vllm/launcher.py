@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import httpx
 import yaml
 
 log = logging.getLogger(__name__)
@@ -140,8 +141,6 @@ def wait_for_health(
     base_url: str, *, timeout: float = 600.0, interval: float = 1.0, alive: Any = None
 ) -> bool:
     """Poll ``<server>/health`` until it answers 200; False on timeout or when ``alive()`` turns False."""
-    import httpx
-
     url = base_url.rstrip("/").removesuffix("/v1") + "/health"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.domain.config import Settings
 from assistant.index.generations import Generations, pinned
+from assistant.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,6 @@ class IndexWatcher:
 
     def check(self, service: Any) -> bool:
         """Switch ``service`` to the published generation if it is not the one served; True if it switched."""
-        from assistant.retrieval.retriever import Retriever
-
         current = self._gens.current()
         old = service.assistant
         if current is None or current == old.retriever.generation:

@@ -1,4 +1,6 @@
-"""Input limits shared by the HTTP API and the Gradio app: question length, a per-client rate, request body size."""
+"""Request limits of the HTTP API (which the Gradio app calls): a per-client rate and the request body size.
+
+The question itself is checked by assistant.domain.validation, the same check the engine applies."""
 
 from __future__ import annotations
 
@@ -41,15 +43,8 @@ class RateLimiter:
             del self._hits[key]
 
 
-def too_long_message(n: int, limit: int) -> str:
-    return f"ご質問が長すぎます（{n}文字、上限{limit}文字）。要点を絞って、もう一度お尋ねください。"
-
-
 def rate_limited_message(retry_after: float) -> str:
     return f"短時間に多くのご質問をいただいたため、一時的に受付を制限しています。約{max(1, round(retry_after))}秒後にもう一度お試しください。"
-
-
-EMPTY_QUESTION_MESSAGE = "ご質問が空です。お知りになりたいことを入力してください。"
 
 
 def body_too_large_message(limit: int) -> str:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from assistant.domain.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
+from assistant.tools.registry import TOOLS
 
 TOOL_LABELS = {
     "subsidy_rate": "補助率の確認",
@@ -108,10 +109,6 @@ def copy_text(text: str, groups: list[dict[str, Any]]) -> str:
 
 # --- tool steps ------------------------------------------------------------------------------------------------
 def _field_info(tool: str) -> dict[str, Any]:
-    try:
-        from assistant.tools.registry import TOOLS
-    except ImportError:  # pragma: no cover - the registry always ships with the core
-        return {}
     spec = TOOLS.get(tool)
     return dict(spec.input_model.model_fields) if spec is not None else {}
 

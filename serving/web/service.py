@@ -1,4 +1,7 @@
-"""What the HTTP API and the Gradio app share at runtime: one Assistant, the storage, staff auth, limits."""
+"""What the HTTP API and the Gradio app share at runtime: one Assistant, the storage, staff auth, limits.
+
+``WebService.from_settings`` is the web server's composition root: it builds the index when it is missing
+(corpus.ingest.ensure_index, at start-up, never while answering) and opens the Assistant over it."""
 
 from __future__ import annotations
 
@@ -9,10 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.engine import Assistant
 from assistant.domain.config import Settings
-from assistant.answer.engine import bound_history
 from assistant.domain.schema import Answer, StreamEvent
 from assistant.domain.text import scrub
+from assistant.domain.validation import bound_history
+from corpus.catalog import CatalogError, load_catalog
+from corpus.ingest import ensure_index
 from serving.auth import StaffAuth
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
@@ -47,8 +53,7 @@ class WebService:
         cls, settings: Settings, *, backend: str = "auto", chat_model: Any = None, assistant: Any = None,
     ) -> WebService:
         if assistant is None:
-            from assistant.answer.engine import Assistant
-
+            ensure_index(settings)
             assistant = Assistant.from_settings(settings, backend=backend, chat_model=chat_model)  # type: ignore[arg-type]
         storage = Storage(settings.sqlite_path)
         interrupted = storage.mark_interrupted()
@@ -71,17 +76,11 @@ class WebService:
     @functools.cached_property
     def documents(self) -> dict[str, Any]:
         """documents.json of the corpus folder ({id: DocumentMeta}): where each cited document came from."""
-        from corpus.catalog import CatalogError, load_catalog
-
         try:
             return dict(load_catalog(self.settings.corpus_dir))
         except CatalogError as exc:
             log.warning("sources will show no provenance: %s", exc)
             return {}
-
-    @property
-    def offline(self) -> bool:
-        return self.assistant.status()["backend"] == "offline"
 
     def stream_and_store(
         self,

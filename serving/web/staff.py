@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.domain.schema import Citation, Draft
+from assistant.domain.validation import check_inquiry
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
 from serving.web.service import WebService
@@ -89,9 +90,9 @@ class StaffHandlers:
     # --- drafting ----------------------------------------------------------------------------------------------
     def make_draft(self, token: str | None, inquiry: str) -> tuple[Any, ...]:
         self._who(token)
-        inquiry = (inquiry or "").strip()
-        if not inquiry:
-            raise gr.Error("問い合わせメールの本文を貼り付けてから「下書きを作成」を押してください。", title="入力が空です")
+        inquiry, problem = check_inquiry(inquiry)
+        if problem is not None:
+            raise gr.Error(problem.message, title="入力を確認してください")
         draft = self.service.assistant.draft_reply(inquiry)
         current = {"id": None, "inquiry": draft.inquiry, "backend": draft.backend,
                    "citations": [c.model_dump() for c in draft.citations]}

@@ -128,8 +128,9 @@ def test_raw_client_forced_strict_tool_call_is_schema_valid(vllm_server):
 
 
 def test_assistant_answers_through_vllm_with_a_forced_tool_call(vllm_server, tmp_path):
-    from assistant.domain.config import load_settings
     from assistant.answer.engine import Assistant
+    from assistant.domain.config import load_settings
+    from corpus.ingest import ensure_index
 
     settings = load_settings(
         llm_base_url=vllm_server["KOUBO_LLM_BASE_URL"],
@@ -140,6 +141,7 @@ def test_assistant_answers_through_vllm_with_a_forced_tool_call(vllm_server, tmp
         llm_max_tokens=400,
         data_dir=tmp_path,
     )
+    ensure_index(settings)  # the composition root builds the index; answering never does
     answer = Assistant.from_settings(settings).ask(QUESTION)
     assert answer.backend == "llm", (answer.notice, answer.error)
     assert answer.tool_calls, answer.text

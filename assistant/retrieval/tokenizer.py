@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from sudachipy import Dictionary, SplitMode
+
 from assistant.domain.text import nfkc
 
 # Parts of speech that carry no topic: particles, auxiliaries, punctuation, blanks.
@@ -22,8 +24,6 @@ class JapaneseTokenizer:
     def _tok(self):  # type: ignore[no-untyped-def]
         tok = getattr(self._local, "tok", None)
         if tok is None:
-            from sudachipy import Dictionary, SplitMode
-
             tok = (Dictionary().tokenizer(), getattr(SplitMode, self._mode_name))
             self._local.tok = tok
         return tok
