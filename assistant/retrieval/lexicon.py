@@ -38,6 +38,17 @@ def programmes_named(query: str) -> list[frozenset[str]]:
     return [docs for names, docs in _programmes().values() if any(n in q for n in names)]
 
 
+def programme_keys_named(query: str) -> frozenset[str]:
+    """The lexicon keys (e.g. ``geniac``, ``ai-compute-infra``) of the programmes the query names outright."""
+    q = nfkc(query).lower()
+    return frozenset(key for key, (names, _) in _programmes().items() if any(n in q for n in names))
+
+
+def programme_documents() -> dict[str, frozenset[str]]:
+    """Programme key → the document ids that belong to it (the lexicon's ``programmes``)."""
+    return {key: docs for key, (_, docs) in _programmes().items()}
+
+
 def expand_query(query: str) -> str:
     """The query followed by the document words for every lexicon key it contains."""
     extra = expansion_terms(query)
