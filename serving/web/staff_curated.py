@@ -16,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answer.curated import approved_date
 from assistant.domain.text import split_sentences
 from serving.audit import audit
 from serving.curated import MAX_QUOTE_CHARS, CuratedInputError, validate
@@ -65,6 +66,10 @@ def answer_body(text: str) -> str:
     return _MARKERS.sub("", "\n".join(lines)).strip()
 
 
+def _day(iso: str | None) -> str:
+    return approved_date(iso).isoformat() if iso else ""
+
+
 def curated_list_html(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return '<p class="koubo-curated-empty">事務局回答はまだありません。</p>'
@@ -88,7 +93,7 @@ def curated_list_html(rows: list[dict[str, Any]]) -> str:
             f'<article class="koubo-curated-item" data-status="{e(r["status"])}" id="koubo-curated-{r["id"]}">'
             f'<h4>#{r["id"]} <span class="koubo-curated-status">{e(STATUS_JA.get(r["status"], r["status"]))}</span> '
             f'{e(r["question"])}</h4><p class="koubo-curated-answer">{e(r["answer"])}</p><ul>{sources}</ul>'
-            f'<p class="koubo-curated-meta">承認: {e(r.get("approver") or "")}　{e((r.get("approved_at") or "")[:10])}'
+            f'<p class="koubo-curated-meta">承認: {e(r.get("approver") or "")}　{e(_day(r.get("approved_at")))}'
             f'　制度: {e(r.get("programme") or "-")}</p>{stale}</article>'
         )
     return f'<div class="koubo-curated-list">{"".join(items)}</div>'
@@ -176,13 +181,16 @@ class CuratedHandlers:
 
     def save(self, token: str | None, state: dict[str, Any] | None, question: str, answer: str, cites: str,
              programme: str | None) -> tuple[Any, ...]:
+        """Create or re-approve; a refusal is shown in the note and the form keeps what was typed."""
         who = self._who(token)
         state = dict(state or {})
+        keep = (gr.update(),) * 4
         try:
             sub = validate(question, answer, parse_citations(cites), None if programme in (None, "", NO_PROGRAMME)
                            else programme, self.service.assistant.retriever, self.service.documents)
         except CuratedInputError as exc:
-            raise gr.Error(exc.message_ja, title="保存できません") from None
+            log.info("curated answer refused: %s", exc.detail)
+            return (state, f"⚠ 保存できません: {exc.message_ja}", *keep)
         storage = self.service.storage
         if state.get("id"):
             try:
@@ -190,10 +198,10 @@ class CuratedHandlers:
                                              question=sub.question, answer=sub.answer, citations=sub.citations,
                                              programme=sub.programme)
             except CuratedConflict:
-                raise gr.Error("この事務局回答は、開いた後に別の担当者が更新しました。入力内容はこの画面に残っています。"
-                               "必要ならコピーしてから開き直し、もう一度編集してください。", title="保存できません") from None
+                return (state, "⚠ 保存できません: この事務局回答は、開いた後に別の担当者が更新しました。入力内容はこの画面に"
+                        "残っています。必要ならコピーしてから開き直し、もう一度編集してください。", *keep)
             except KeyError:
-                raise gr.Error("事務局回答が見つかりませんでした。", title="保存できません") from None
+                return (state, "⚠ 保存できません: 事務局回答が見つかりませんでした。", *keep)
             state["revision"] = row["revision"]
             note = f"事務局回答 #{state['id']} を更新し、承認しました（公開中）。"
         else:
@@ -213,8 +221,8 @@ class CuratedHandlers:
         try:
             self.service.storage.set_curated_status(int(state["id"]), "retired", who, revision=state.get("revision"))
         except CuratedConflict:
-            raise gr.Error("この事務局回答は、開いた後に別の担当者が更新しました。開き直してください。",
-                           title="取り下げできません") from None
+            return (state, "⚠ 取り下げできません: この事務局回答は、開いた後に別の担当者が更新しました。開き直してください。",
+                    *(gr.update(),) * 4)
         row = self.service.storage.get_curated(int(state["id"])) or {}
         state["revision"] = row.get("revision")
         return (state, f"事務局回答 #{state['id']} を取り下げました（公開・回答に使われません）。", *self.views(token))
@@ -231,7 +239,7 @@ def build_curated_section(service: WebService, token: Any, draft_state: Any, inq
     """The two sections; returns (views handler, its outputs) so the login can fill them."""
     h = CuratedHandlers(service)
     state = gr.State({"id": None, "revision": None, "source_turn_id": None})
-    with gr.Accordion("事務局回答（追加Q&A）", open=False, elem_id="koubo-curated"):
+    with gr.Accordion("事務局回答（追加Q&A）", open=False, elem_id="koubo-curated") as curated_box:
         gr.Markdown("承認した回答は、同じ内容の質問に最初に表示され、公開ページ（/qa）に掲載されます。"
                     "資料が改訂されて引用が見つからなくなると「要確認」になり、表示されなくなります。")
         with gr.Row():
@@ -260,8 +268,9 @@ def build_curated_section(service: WebService, token: Any, draft_state: Any, inq
     form = [state, question, answer, cites, programme, note]
     open_btn.click(h.open, [token, pick], form)
     new_btn.click(h.new, None, form)
+    # The form lives in the curated section: open it where the draft lands.
     from_draft_btn.click(h.from_draft, [token, draft_state, inquiry, body], form)
-    fb_btn.click(h.from_feedback, [token, fb_pick], form)
+    fb_btn.click(h.from_feedback, [token, fb_pick], form).success(lambda: gr.update(open=True), None, curated_box)
     save_btn.click(h.save, [token, state, question, answer, cites, programme], [state, note, *view_outs])
     retire_btn.click(h.retire, [token, state], [state, note, *view_outs])
     refresh_btn.click(h.views, [token], view_outs)
