@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from serving.api import ERRORS, ApiError, RowId, Text, require_staff
@@ -58,7 +58,7 @@ def add_curated_routes(app: FastAPI, service: WebService) -> None:
         if service.curated is not None:
             try:
                 service.curated.warm(service.assistant.retriever.store.embedder.embed_queries)
-            except Exception:  # noqa: BLE001 - the first matching question embeds it instead
+            except Exception:
                 log.exception("could not embed the curated questions ahead of time")
 
     @app.post("/api/curated", responses={**ERRORS, 409: {}}, tags=["staff"],

@@ -81,12 +81,12 @@ def to_html(records: list[dict[str, Any]]) -> str:
     """A plain, escaped, phone-friendly page (no script)."""
     e = html.escape
     parts = [
-        '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(PAGE_TITLE)}</title><style>{_CSS}</style></head><body><main>",
+        ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
+         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+         f"<title>{e(PAGE_TITLE)}</title><style>{_CSS}</style></head><body><main>"),
         f"<h1>{e(PAGE_TITLE)}</h1>",
-        '<p class="lead">公募資料に関するお問い合わせのうち、事務局が回答を確認したものです。'
-        "資料が改訂された場合は、確認し直すまで掲載を停止します。</p>",
+        ('<p class="lead">公募資料に関するお問い合わせのうち、事務局が回答を確認したものです。'
+         "資料が改訂された場合は、確認し直すまで掲載を停止します。</p>"),
     ]
     if not records:
         parts.append("<p>現在公開している追加Q&amp;Aはありません。</p>")

@@ -175,7 +175,7 @@ def server(index_settings, offline_assistant, tmp_path):
 
 
 def test_staff_api_create_list_edit_retire_and_public_page(server):
-    url, service = server
+    url = server[0]
     with httpx.Client(base_url=url, timeout=60) as c:
         assert c.post("/api/curated", json=_curated_body()).status_code == 401
         r = c.post("/api/curated", json=_curated_body(), auth=AUTH)
@@ -234,7 +234,7 @@ def test_bad_submissions_get_a_japanese_message_and_store_nothing(server, body, 
 
 
 def test_quote_matching_ignores_width_and_whitespace(server):
-    url, _ = server
+    url = server[0]
     quote = "ＧＰＵリソースのノード数を、「１００以下」とします。"  # full-width, no spaces
     with httpx.Client(base_url=url, timeout=60) as c:
         r = c.post("/api/curated", json=_curated_body(citations=[{"doc": DOC, "quote": quote}]), auth=AUTH)
@@ -332,7 +332,7 @@ def test_disliked_answer_prefills_a_curated_draft(index_settings, offline_assist
     from serving.web.staff_curated import CuratedHandlers, parse_citations
 
     service = make_service(index_settings, offline_assistant, tmp_path / "k.sqlite3", index_reload_s=0)
-    turn_id, answer = service.ask_and_store("GPUノードの上限は？", [], conversation_id="c", channel="web", client="t")
+    turn_id, _ = service.ask_and_store("GPUノードの上限は？", [], conversation_id="c", channel="web", client="t")
     service.storage.add_feedback(turn_id, "dislike", "一括確保の場合を知りたい")
     (queued,) = service.storage.disliked()
     assert (queued["question"], queued["comment"]) == ("GPUノードの上限は？", "一括確保の場合を知りたい")

@@ -131,7 +131,7 @@ class Assistant:
                          chat_model=self._chat_model if self._injected_model else None, health=self.health,
                          curated=self.curated)
 
-    def with_curated(self, curated: CuratedIndex | None) -> "Assistant":
+    def with_curated(self, curated: CuratedIndex | None) -> Assistant:
         """The same assistant answering approved questions from ``curated`` first."""
         clone = self.with_retriever(self.retriever)
         clone.curated = curated

@@ -18,7 +18,6 @@ import gradio as gr
 
 from assistant.answer.curated import approved_date
 from assistant.domain.text import split_sentences
-from serving.audit import audit
 from serving.curated import MAX_QUOTE_CHARS, CuratedInputError, validate
 from serving.storage import CuratedConflict
 from serving.web.service import WebService
@@ -29,6 +28,8 @@ STATUS_JA = {"active": "公開中", "stale": "要確認（資料が変更され�
 NO_PROGRAMME = "（出典から判定）"
 PREFILL_QUOTE_CHARS = 300
 _MARKERS = re.compile(r"\[\d+\]")
+CONFLICT_NOTE = ("⚠ 保存できません: この事務局回答は、開いた後に別の担当者が更新しました。入力内容はこの画面に"
+                 "残っています。必要ならコピーしてから開き直し、もう一度編集してください。")
 _EXPIRED = "ログインの有効期限が切れたか、ログインしていません。もう一度ログインしてください。"
 
 
@@ -198,8 +199,7 @@ class CuratedHandlers:
                                              question=sub.question, answer=sub.answer, citations=sub.citations,
                                              programme=sub.programme)
             except CuratedConflict:
-                return (state, "⚠ 保存できません: この事務局回答は、開いた後に別の担当者が更新しました。入力内容はこの画面に"
-                        "残っています。必要ならコピーしてから開き直し、もう一度編集してください。", *keep)
+                return (state, CONFLICT_NOTE, *keep)
             except KeyError:
                 return (state, "⚠ 保存できません: 事務局回答が見つかりませんでした。", *keep)
             state["revision"] = row["revision"]
@@ -231,7 +231,7 @@ class CuratedHandlers:
         if self.service.curated is not None:
             try:
                 self.service.curated.warm(self.service.assistant.retriever.store.embedder.embed_queries)
-            except Exception:  # noqa: BLE001 - the first matching question embeds it instead
+            except Exception:
                 log.exception("could not embed the curated questions ahead of time")
 
 
