@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.domain.config import Settings
 from assistant.domain.text import has_lone_surrogates
 from assistant.domain.validation import check_inquiry, check_question
+from serving.audit import audit
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web.limits import BodySizeLimit, rate_limited_message
@@ -95,6 +96,7 @@ class AskResponse(BaseModel):
     coverage: Literal["answered", "not_in_documents", "out_of_scope"] = Field(
         "answered", description="answered / not_in_documents (in scope, documents silent) / out_of_scope (refused)"
     )
+    curated_id: int | None = Field(None, description="The curated answer (事務局回答) served, or null.")
 
 
 class DraftRequest(BaseModel):
@@ -353,6 +355,8 @@ def create_app(
             raise ApiError(_QUESTION_STATUS[problem.kind], problem.message, problem.detail)
         draft = await run_in_threadpool(service.assistant.draft_reply, inquiry)
         draft_id = await run_in_threadpool(service.storage.save_draft, draft, staff) if body.save else None
+        await run_in_threadpool(audit, service.storage, staff, "draft.create", "draft", draft_id or "",
+                                {"saved": body.save, "backend": draft.backend})
         return {
             "draft_id": draft_id, "subject": draft.subject, "salutation": draft.salutation, "body": draft.body,
             "signature": draft.signature, "email": draft.as_email(),
@@ -372,8 +376,13 @@ def create_app(
             return buf.getvalue()
 
         log.info("export requested by %s", staff)
+        await run_in_threadpool(audit, service.storage, staff, "feedback.export", "export", "conversations")
         return Response(await run_in_threadpool(dump), media_type="application/x-ndjson",
                         headers={"Content-Disposition": 'attachment; filename="koubo-export.jsonl"'})
+
+    from serving.curated_api import add_curated_routes
+
+    add_curated_routes(app, service)
 
     if mount_ui:
         blocks = build_ui(service)

@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -76,7 +77,43 @@ MIGRATIONS: list[str] = [
     ALTER TABLE turns ADD COLUMN session_id TEXT;
     CREATE INDEX turns_session ON turns(session_id, conversation_id, id);
     """,
+    # 4: curated answers (事務局回答 / 追加Q&A) and the append-only audit log of staff actions
+    """
+    CREATE TABLE curated (
+        id INTEGER PRIMARY KEY,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        citations_json TEXT NOT NULL DEFAULT '[]',
+        programme TEXT,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'stale', 'retired')),
+        approver TEXT,
+        approved_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        source_turn_id INTEGER,
+        source_draft_id INTEGER,
+        stale_json TEXT
+    );
+    CREATE INDEX curated_status ON curated(status, id);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object_type TEXT NOT NULL DEFAULT '',
+        object_id TEXT NOT NULL DEFAULT '',
+        detail_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    """,
 ]
+
+CURATED_STATUSES = ("active", "stale", "retired")
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -84,6 +121,14 @@ def now_iso() -> str:
 
 class StorageError(RuntimeError):
     pass
+
+
+class CuratedConflict(StorageError):
+    """A curated answer was changed by someone else since it was read (optimistic concurrency)."""
+
+    def __init__(self, curated_id: int, revision: int) -> None:
+        super().__init__(f"curated answer {curated_id} is at revision {revision}")
+        self.curated_id, self.revision = curated_id, revision
 
 
 class Storage:
@@ -285,6 +330,134 @@ class Storage:
         rows = self._execute("SELECT * FROM drafts ORDER BY updated_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
         return [_draft_dict(r) for r in rows]
 
+    # --- audit log (append-only: triggers abort UPDATE and DELETE; there is no API for either) -------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on error): a change and its audit record."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def append_audit(self, who: str, action: str, object_type: str = "", object_id: object = "",
+                     detail: dict[str, Any] | None = None, conn: sqlite3.Connection | None = None) -> int:
+        cur = (conn or self._conn()).execute(
+            "INSERT INTO audit_log (at, who, action, object_type, object_id, detail_json) VALUES (?, ?, ?, ?, ?, ?)",
+            (now_iso(), str(who or "")[:100], action, object_type, "" if object_id is None else str(object_id),
+             _dumps(detail or {})),
+        )
+        return int(cur.lastrowid or 0)
+
+    def audit_records(self, limit: int | None = None, after_id: int = 0) -> list[dict[str, Any]]:
+        """Audit records after ``after_id``, oldest first, at most ``limit`` of them."""
+        rows = self._execute("SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                        (after_id, -1 if limit is None else limit)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["detail"] = _loads(d.pop("detail_json"), {})
+            out.append(d)
+        return out
+
+    # --- curated answers (事務局回答) ------------------------------------------------------------------------------
+    def add_curated(self, question: str, answer: str, citations: list[dict[str, Any]], *, programme: str | None,
+                    approver: str, source_turn_id: int | None = None, source_draft_id: int | None = None) -> int:
+        ts = now_iso()
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO curated (question, answer, citations_json, programme, approver, approved_at, created_at, "
+                "updated_at, source_turn_id, source_draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (question, answer, _dumps(citations), programme, approver, ts, ts, ts, source_turn_id, source_draft_id),
+            )
+            cid = int(cur.lastrowid or 0)
+            self.append_audit(approver, "curated.create", "curated", cid,
+                              {"question": question[:200], "source_turn_id": source_turn_id,
+                               "source_draft_id": source_draft_id}, conn=conn)
+        return cid
+
+    def update_curated(self, curated_id: int, revision: int, who: str, *, question: str, answer: str,
+                       citations: list[dict[str, Any]], programme: str | None) -> dict[str, Any]:
+        """Edit (and re-approve) a curated answer if it is still at ``revision``; it becomes active again.
+
+        Raises KeyError (no such id) or CuratedConflict (someone saved it first: nothing is overwritten)."""
+        ts = now_iso()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT revision, status FROM curated WHERE id = ?", (curated_id,)).fetchone()
+            if row is None:
+                raise KeyError(curated_id)
+            if int(row["revision"]) != revision:
+                raise CuratedConflict(curated_id, int(row["revision"]))
+            conn.execute(
+                "UPDATE curated SET question = ?, answer = ?, citations_json = ?, programme = ?, approver = ?, "
+                "approved_at = ?, updated_at = ?, revision = revision + 1, status = 'active', stale_json = NULL "
+                "WHERE id = ?",
+                (question, answer, _dumps(citations), programme, who, ts, ts, curated_id),
+            )
+            self.append_audit(who, "curated.edit", "curated", curated_id,
+                              {"revision": revision + 1, "was": row["status"], "question": question[:200]}, conn=conn)
+        return self.get_curated(curated_id) or {}
+
+    def set_curated_status(self, curated_id: int, status: str, who: str, *, revision: int | None = None,
+                           stale: list[dict[str, Any]] | None = None, action: str | None = None) -> bool:
+        """Move a curated answer to ``status`` (retire by staff; stale / active again by the staleness check).
+
+        With ``revision``, only if it is still at that revision (else CuratedConflict). False if unchanged."""
+        if status not in CURATED_STATUSES:
+            raise ValueError(f"unknown curated status {status!r}")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT revision, status FROM curated WHERE id = ?", (curated_id,)).fetchone()
+            if row is None:
+                raise KeyError(curated_id)
+            if revision is not None and int(row["revision"]) != revision:
+                raise CuratedConflict(curated_id, int(row["revision"]))
+            if row["status"] == status and stale is None:
+                return False
+            conn.execute(
+                "UPDATE curated SET status = ?, stale_json = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
+                (status, _dumps(stale) if stale else None, now_iso(), curated_id),
+            )
+            self.append_audit(who, action or f"curated.{status}", "curated", curated_id,
+                              {"was": row["status"], **({"stale": [s.get("doc") for s in stale]} if stale else {})},
+                              conn=conn)
+        return True
+
+    def get_curated(self, curated_id: int) -> dict[str, Any] | None:
+        row = self._execute("SELECT * FROM curated WHERE id = ?", (curated_id,)).fetchone()
+        return _curated_dict(row) if row else None
+
+    def list_curated(self, status: str | None = None) -> list[dict[str, Any]]:
+        if status is None:
+            rows = self._execute("SELECT * FROM curated ORDER BY id").fetchall()
+        else:
+            rows = self._execute("SELECT * FROM curated WHERE status = ? ORDER BY id", (status,)).fetchall()
+        return [_curated_dict(r) for r in rows]
+
+    def curated_stamp(self) -> tuple[int, str]:
+        """(count, newest update) of the curated table: changes whenever an entry is added, edited or moved."""
+        row = self._execute("SELECT COUNT(*), COALESCE(MAX(updated_at), '') || ':' || COALESCE(SUM(revision), 0) "
+                       "FROM curated").fetchone()
+        return int(row[0]), str(row[1])
+
+    def disliked(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Disliked answers, newest first: the staff desk's feedback queue (with the curated answer made from it)."""
+        rows = self._execute(
+            "SELECT f.id AS feedback_id, f.comment, f.created_at, t.id AS turn_id, t.question, t.answer_text, "
+            "t.answer_json, (SELECT MAX(c.id) FROM curated c WHERE c.source_turn_id = t.id) AS curated_id "
+            "FROM feedback f JOIN turns t ON t.id = f.turn_id WHERE f.rating = 'dislike' "
+            "ORDER BY f.id DESC LIMIT ?", (limit,),
+        ).fetchall()
+        out = []
+        for r in rows:
+            answer = _loads(r["answer_json"], {})
+            out.append({"feedback_id": r["feedback_id"], "turn_id": r["turn_id"], "question": r["question"],
+                        "answer": r["answer_text"], "comment": r["comment"], "created_at": r["created_at"],
+                        "citations": answer.get("citations") or [], "curated_id": r["curated_id"]})
+        return out
+
     # --- export --------------------------------------------------------------------------------------------------
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Every turn (type "turn") then every feedback (type "feedback", the shape evals/feedback.py reads)."""
@@ -323,7 +496,18 @@ class Storage:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration; a trigger body's inner ``;`` does not end its CREATE TRIGGER."""
+    out: list[str] = []
+    buf = ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip(" \n;"):
+        out.append(buf.strip())
+    return out
 
 
 def _dumps(obj: Any) -> str:
@@ -354,6 +538,13 @@ def _turn_dict(row: sqlite3.Row) -> dict[str, Any]:
     d["partial"] = bool(d["partial"])
     d["citations"] = answer.get("citations") or []
     d["tool_calls"] = answer.get("tool_calls") or []
+    return d
+
+
+def _curated_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["citations"] = _loads(d.pop("citations_json"), [])
+    d["stale"] = _loads(d.pop("stale_json"), None)
     return d
 
 

@@ -23,6 +23,8 @@ from assistant.answer.citations import resolve_citations
 from assistant.answer.compose import Extract, ToolPart, compose
 from assistant.answer.drafting import compose_draft
 from assistant.answer.followup import depends_on_history
+from assistant.answer.curated import CuratedHit, CuratedIndex
+from assistant.answer.curated import label as curated_label
 from assistant.answer.llm import HealthChecker, make_chat_model
 from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput, langchain_tool
 from assistant.answer.search_tool import NAME as SEARCH_TOOL
@@ -91,10 +93,13 @@ class Assistant:
         backend: BackendChoice = "auto",
         chat_model: Any = None,
         health: HealthChecker | None = None,
+        curated: CuratedIndex | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.backend = backend
+        # Staff-approved answers (事務局回答), matched before generation; injected by the composition root.
+        self.curated = curated
         self._chat_model = chat_model
         self._injected_model = chat_model is not None  # tests and benchmarks: no health check
         self.health = health or HealthChecker(settings)
@@ -110,7 +115,14 @@ class Assistant:
     def with_retriever(self, retriever: Retriever) -> "Assistant":
         """The same assistant (settings, backend, chat model, health checker) over another index."""
         return Assistant(self.settings, retriever, backend=self.backend,
-                         chat_model=self._chat_model if self._injected_model else None, health=self.health)
+                         chat_model=self._chat_model if self._injected_model else None, health=self.health,
+                         curated=self.curated)
+
+    def with_curated(self, curated: CuratedIndex | None) -> Assistant:
+        """The same assistant answering approved questions from ``curated`` first."""
+        clone = self.with_retriever(self.retriever)
+        clone.curated = curated
+        return clone
 
     # --- public API --------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None) -> Answer:
@@ -143,6 +155,16 @@ class Assistant:
             # the question itself.
             standalone = self._condense(question, history, use_llm)[-s.max_question_chars:]
             timings["condense"] = (time.perf_counter() - t) * 1000
+        if self.curated is not None:
+            t = time.perf_counter()
+            curated = self._curated_answer(question, standalone, use_llm)
+            timings["curated"] = (time.perf_counter() - t) * 1000
+            if curated is not None:
+                curated.timings_ms = timings
+                yield StreamEvent(type="retrieved", passages=curated.retrieved)
+                yield StreamEvent(type="token", text=curated.text)
+                yield self._final(curated, t_start)
+                return
         yield StreamEvent(type="status", text="資料を検索しています…")
         passages, rt = self.retriever.search_timed(standalone, self.settings.top_k)
         passages = self.retriever.follow_references(passages, standalone)
@@ -209,6 +231,43 @@ class Assistant:
             "index": {"chunks": len(self.retriever), "embedder": self.retriever.store.embedder.name,
                       "generation": getattr(self.retriever, "generation", None)},
         }
+
+    # --- curated answers (事務局回答) -------------------------------------------------------------------------
+    def _curated_answer(self, question: str, standalone: str, use_llm: bool) -> Answer | None:
+        """The approved answer to the same question, labelled with its date and cited to its quotes; None when
+        no active one matches, the question is refused by the rules, or a quote is not in the served index."""
+        if guard.check(standalone).verdict != "ok":
+            return None
+        try:
+            hit = self.curated.match(standalone, self.retriever.query_vector(standalone),  # type: ignore[union-attr]
+                                     self.retriever.store.embedder.embed_queries)
+        except Exception:  # the approved answers are an extra; a storage failure must not stop answering
+            log.exception("curated-answer lookup failed; answering from the documents")
+            return None
+        return self._from_curated(hit, question, standalone, use_llm) if hit else None
+
+    def _from_curated(self, hit: CuratedHit, question: str, standalone: str, use_llm: bool) -> Answer | None:
+        entry = hit.entry
+        passages: list[Passage] = []
+        quotes: list[str] = []
+        for cit in entry.citations:
+            chunk = self.retriever.find_quote(cit["doc"], cit["quote"])
+            if chunk is None:
+                log.warning("curated answer %d: quote no longer in %s; not served", entry.id, cit["doc"])
+                return None
+            passages.append(Passage(chunk=chunk, score=hit.similarity, ranks={"curated": 1}))
+            quotes.append(cit["quote"])
+        markers = "".join(f"[{n}]" for n in range(1, len(passages) + 1))
+        body = f"{curated_label(entry.approved_at)}\n\n{entry.answer.strip()}"
+        if passages:
+            body += f"\n\n{prompts.text('curated_sources')}{markers}"
+        text, citations, _ = resolve_citations(body, passages)
+        for c, quote in zip(citations, quotes):
+            c.quote = quote  # the approved sentence, not the whole passage
+        log.info("answered with curated answer %d (similarity %.3f)", entry.id, hit.similarity)
+        return Answer(question=question, text=text, citations=citations, retrieved=passages,
+                      backend="llm" if use_llm else "offline", standalone_query=standalone, coverage="answered",
+                      curated_id=entry.id)
 
     # --- internals -----------------------------------------------------------------------------------------
     def _final(self, answer: Answer, t_start: float) -> StreamEvent:

@@ -107,6 +107,7 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     partial: bool = Field(False, description="The stream broke off; text is what arrived.")
     error: str | None = None
+    curated_id: int | None = Field(None, description="The staff-approved curated answer (事務局回答) served, if any.")
     # The offline composer's structured parts (assistant.answer.compose.OfflineParts), for staff drafts; not serialised.
     _parts: Any = PrivateAttr(default=None)
 
@@ -136,6 +137,7 @@ class Answer(BaseModel):
             "partial": self.partial,
             "error": self.error,
             "coverage": self.coverage,
+            "curated_id": self.curated_id,
         }
 
 

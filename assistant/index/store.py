@@ -178,6 +178,13 @@ class ChunkStore:
                   for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
         return sorted(chunks, key=lambda c: c.ordinal)
 
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        """Every chunk of ``doc_id``, in document order (empty when the document is not indexed)."""
+        got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        chunks = [Chunk.from_store(cid, doc or "", dict(meta or {}))
+                  for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])]
+        return sorted(chunks, key=lambda c: (c.start, c.ordinal))
+
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Top-k (chunk id, cosine similarity)."""
         n = self.count(max_age=COUNT_MAX_AGE)

@@ -45,6 +45,20 @@ def programmes_named(query: str, progs: Programmes | None = None) -> list[frozen
     return [docs for _, docs in sorted(found, key=lambda t: t[0])]
 
 
+def programme_keys_named(query: str, progs: Programmes | None = None) -> frozenset[str]:
+    """The ids (e.g. ``geniac``, ``ai-compute-infra``) of the programmes the query names outright."""
+    progs = progs if progs is not None else current_programmes()
+    q = nfkc(query).lower()
+    names = progs.colloquial_names()
+    return frozenset(p.id for p in progs if any(n in q for n in names[p.id]))
+
+
+def programme_documents(progs: Programmes | None = None) -> dict[str, frozenset[str]]:
+    """Programme id → the document ids that belong to it (from the programme files)."""
+    progs = progs if progs is not None else current_programmes()
+    return {p.id: frozenset(p.documents) for p in progs}
+
+
 def expansion_terms(query: str) -> list[str]:
     """The lexicon words a query adds (in lexicon order, no repeats); empty when no key matches."""
     q = nfkc(query).lower()

@@ -6,6 +6,7 @@ Forms:
                  [--mode answer|retrieval] [--method fused|bm25|dense] [--judge]
   koubo eval compare RUN_A RUN_B [--out FILE.md]
   koubo eval from-feedback EXPORT.jsonl --out drafts.jsonl
+  koubo eval curated [--split heldout|heldout2|tuning|all] [--json]   curated-answer matching precision/recall
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _add_run_args(p)
     p.set_defaults(func=run_cmd)
-    actions = p.add_subparsers(dest="eval_action", metavar="{run,compare,from-feedback}")
+    actions = p.add_subparsers(dest="eval_action", metavar="{run,compare,from-feedback,curated}")
 
     r = actions.add_parser("run", help="run the eval (same as `koubo eval --dataset ...`)")
     _add_run_args(r, suppress=True)
@@ -90,6 +91,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("export", type=Path, help="feedback export JSONL from the web app")
     f.add_argument("--out", dest="drafts_out", type=Path, required=True, help="drafts JSONL to write")
     f.set_defaults(func=feedback_cmd)
+
+    cu = actions.add_parser("curated", help="curated-answer matching on question pairs (precision / recall)")
+    cu.add_argument("--dataset", dest="pairs", type=Path, default=None,
+                    help="pairs JSONL (default: evals/datasets/curated_pairs.jsonl)")
+    cu.add_argument("--split", dest="pair_split", default="heldout",
+                    help="tuning, heldout, heldout2 or all (default: heldout)")
+    cu.add_argument("--json", dest="as_json", action="store_true", help="print the whole result as JSON")
+    cu.set_defaults(func=curated_cmd)
 
 
 def _pct(v: object) -> str:
@@ -241,4 +250,35 @@ def feedback_cmd(args: argparse.Namespace) -> int:
         f'読めない行 {conv.skipped_bad}）。gold_sources と must_include を埋め、"draft": true を外してから'
         " データセットに加えてください。"
     )
+    return 0
+
+
+def curated_cmd(args: argparse.Namespace) -> int:
+    import json
+
+    from assistant.domain.config import load_settings
+    from assistant.index.embeddings import get_embedder
+    from evals.curated_eval import DATASET, load_pairs, run
+
+    path = args.pairs or DATASET
+    try:
+        if not load_pairs(path, args.pair_split):
+            print(f"{path} に split「{args.pair_split}」の項目がありません。", file=sys.stderr)
+            return 2
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"{path} を読み込めませんでした（{exc}）。", file=sys.stderr)
+        return 2
+    embedder = get_embedder(load_settings())
+    result = run(embedder.embed_queries, args.pair_split, path=path)
+    if args.as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    p, s = result["pairs"], result["served"]
+    print(f"事務局回答の照合 ({result['split']}, 類似度しきい値 {result['threshold']}, 埋め込み {embedder.name})")
+    print(f"  pairs   n {p['n']}  precision {_pct(p['precision'])}  recall {_pct(p['recall'])}"
+          f"  (tp {p['tp']} fp {p['fp']} fn {p['fn']} tn {p['tn']})")
+    print(f"  served  n {s['n']}  precision {_pct(s['precision'])}  recall {_pct(s['recall'])}"
+          f"  (tp {s['tp']} fp {s['fp']} fn {s['fn']} tn {s['tn']})")
+    for e in result["errors"]:
+        print(f"  ✗ {e['id']} {e['kind']} sim {e['similarity']} {e['reason']}: {e['question']} ↔ {e['curated']}")
     return 0

@@ -29,4 +29,11 @@ def run(args: argparse.Namespace) -> int:
     report = ingest(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
                     export_embedding_cache=args.export_embedding_cache)
     print(report.summary_ja())
+    if report.generation:
+        from serving.curated import refresh_after_ingest
+
+        stale = refresh_after_ingest(settings)
+        if stale:
+            print(f"  ⚠ 資料の変更により、事務局回答 {len(stale)} 件（ID: {', '.join(map(str, stale))}）が"
+                  "「要確認」になりました。スタッフ用画面で再承認するか、取り下げてください。")
     return 1 if report.errors and not report.documents else 0

@@ -69,6 +69,9 @@ class IndexWatcher:
         service.assistant = old.with_retriever(retriever)
         log.info("now serving index generation %s (%d chunks); was %s", current, len(retriever),
                  old.retriever.generation or "the pre-generation index")
+        refresh = getattr(service, "refresh_curated", None)
+        if refresh is not None:
+            refresh(retriever)  # curated answers whose quotes left the documents stop being served
         if id(old.retriever) in self._opened:
             self._opened.discard(id(old.retriever))
             closer = threading.Timer(CLOSE_AFTER_S, old.retriever.close)

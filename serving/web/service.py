@@ -19,7 +19,9 @@ from assistant.domain.text import scrub
 from assistant.domain.validation import bound_history
 from corpus.catalog import CatalogError, load_catalog
 from corpus.ingest import ensure_index
+from serving.audit import audit
 from serving.auth import StaffAuth
+from serving.curated import StorageCuratedIndex, refresh_staleness
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
 from serving.web.index_watch import IndexWatcher
@@ -40,8 +42,14 @@ class WebService:
     limiter: RateLimiter = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
     index_watch: IndexWatcher | None = field(init=False, default=None)
+    curated: StorageCuratedIndex | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        if hasattr(self.assistant, "with_curated"):
+            # Approved answers (事務局回答) come first; the engine sees them only through its CuratedIndex.
+            self.curated = StorageCuratedIndex(self.storage)
+            self.assistant = self.assistant.with_curated(self.curated)
+            self.refresh_curated()  # an ingest may have run while the server was down
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
         self.login_throttle = LoginThrottle.from_settings(self.settings)
         # Replaces self.assistant when an ingest publishes a new index generation; a request reads
@@ -68,10 +76,24 @@ class WebService:
         one count per account and per client. Blocking (bcrypt): call it from a worker thread.
         """
         name = (name or "").strip()
+        # A locked-out attempt raises LoginThrottled before any check and is not audited (it would let a
+        # flood of refused attempts grow the log without bound); checked attempts are.
         ok = self.login_throttle.check(name, client, lambda: self.auth.check(name, password or ""))
         if not ok:
             log.info("staff login failed for %r from %s", name[:100], client)
+        audit(self.storage, name, "login.success" if ok else "login.failure", "staff", name[:100], {"client": client})
         return name if ok else None
+
+    def refresh_curated(self, retriever: Any = None) -> list[int]:
+        """Mark curated answers stale whose quotes left the served documents (after an index change)."""
+        retriever = retriever or getattr(self.assistant, "retriever", None)
+        if retriever is None or not hasattr(retriever, "store"):
+            return []
+        try:
+            return refresh_staleness(self.storage, retriever)
+        except Exception:  # keep serving; the next index change or restart checks again
+            log.exception("checking curated answers against the index failed")
+            return []
 
     @functools.cached_property
     def documents(self) -> dict[str, Any]:

