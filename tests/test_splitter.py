@@ -13,7 +13,7 @@ from assistant.domain.config import PACKAGED_CORPUS
 from assistant.domain.schema import Chunk
 from assistant.domain.text import match_key, sentence_spans, split_sentences
 from corpus.catalog import load_catalog
-from corpus.splitter import chunk_id, split_document
+from corpus.splitter import _heading, chunk_id, split_document
 
 INFRA_TABLE = "4. 供給確保計画の認定要件・公募の審査基準（案）"
 COMPUTE_2 = "(2) 経済産業省が計算リソース提供事業者から一括で確保し提案者に提供【選択可能】"
@@ -414,7 +414,9 @@ def documents(draw: st.DrawFn) -> tuple[str, list[str]]:
         else:
             block = ""
         blocks.append(block)
-        if kind != "heading":
+        # A short paragraph can itself read as a label heading (「（あ）」「（。）」, like 「(参考) 例」): the splitter
+        # rightly files it as a heading, so it is not content the chunks must hold.
+        if kind != "heading" and not (kind == "para" and _heading(block.strip()) is not None):
             content.extend(split_sentences(block))
     return "\n\n".join(blocks) + draw(st.sampled_from(["", "\n"])), content
 
