@@ -138,9 +138,7 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
 
 
 def train(retriever, check: bool = False) -> dict:
-    from evals.scope_synth import synthetic
-
-    from evals.scope_synth import synthetic_hard_negatives, synthetic_rules, synthetic_wide
+    from evals.scope_synth import synthetic, synthetic_hard_negatives, synthetic_rules, synthetic_wide
 
     rows = load_rows("tuning")
     # Held-out questions (the dev set's held-out half and the whole fresh set) exclude their topics from the
