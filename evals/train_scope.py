@@ -4,9 +4,10 @@
     python -m evals.train_scope --check    # figures only, writes nothing
 
 Training data: the ``tuning`` half of evals/datasets/scope_dev.jsonl (never the held-out half, never the FAQ
-set) and, as extra in-scope examples for the embedding model only, the documents' own sentences. Everything
-is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS, thresholds chosen from
-cross-validated predictions on the tuning half (see docs/evaluation.md, "Scope and coverage").
+set, never evals/datasets/scope_fresh.jsonl) and the synthetic questions of evals/scope_synth.py, whose topics
+are dropped when they occur in a held-out or fresh question. Everything is deterministic: a fixed fold
+assignment, a convex objective solved by L-BFGS, thresholds chosen from cross-validated predictions on the
+tuning half (see docs/evaluation.md, "Scope and coverage").
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
 #: L2 strength per model (on standardised features), chosen by cross-validation on the tuning half.
-L2 = {"scope": 100.0, "lexical": 300.0, "nid": 100.0}
+L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
 #: In-scope tuning questions the two scope thresholds may refuse in cross-validation (of ~80).
 MAX_FALSE_REFUSALS = 1
-#: Share of answered tuning questions the coverage threshold may mark as not in the documents.
-MAX_FALSE_NID = 0.10
+#: Cross-validated recall of "not in the documents" the coverage threshold and gate must keep on the tuning half
+#: (the issue's target is 0.8; the margin absorbs the difference between folds and unseen questions). Among the
+#: settings that keep it, the one that marks the fewest answered questions wins: a false "not in the documents"
+#: tells an applicant the documents are silent when they are not, which costs more than a missed one.
+MIN_NID_RECALL = 0.85
+FRESH_SET = DEV_SET.with_name("scope_fresh.jsonl")
 
 
 def load_rows(split: str | None = "tuning") -> list[dict]:
@@ -110,6 +115,24 @@ def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np
     return best[1], best[2]
 
 
+def nid_thresholds(p: np.ndarray, y: np.ndarray, pcov: np.ndarray) -> tuple[float, float]:
+    """(probability threshold, passage-coverage gate) that keep a cross-validated recall of at least
+    MIN_NID_RECALL and mark the fewest answered questions (ties: the higher recall, then the stricter setting)."""
+    best: tuple[float, float, float, float] | None = None
+    for gate in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.01):
+        for t in np.linspace(0.05, 0.95, 91):
+            marked = (p >= t) & (pcov < gate)
+            recall, false = float(marked[y == 1].mean()), float(marked[y == 0].mean())
+            if recall < MIN_NID_RECALL:
+                continue
+            key = (false, -recall, -float(t), gate)
+            if best is None or key < best:
+                best = key
+    if best is None:  # unreachable recall: the most permissive setting
+        return 0.05, 1.01
+    return -best[2], best[3]
+
+
 def _rules(retriever, questions: list[str]) -> np.ndarray:
     """Questions the rules refuse before any classifier: guard patterns and foreign-scheme names."""
     return np.array([guard.check(q).verdict != "ok" or bool(scope.vocabulary_evidence(retriever, q)[2])
@@ -117,13 +140,24 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
 
 
 def train(retriever, check: bool = False) -> dict:
+    from evals.scope_synth import synthetic, synthetic_hard_negatives, synthetic_rules, synthetic_wide
+
     rows = load_rows("tuning")
+    # Held-out questions (the dev set's held-out half and the whole fresh set) exclude their topics from the
+    # synthetic lists, so no held-out item is seen in training.
     heldout = [r["question"] for r in load_rows("heldout")]
+    if FRESH_SET.exists():
+        heldout += [json.loads(line)["question"] for line in FRESH_SET.read_text("utf-8").splitlines() if line.strip()]
     questions = [r["question"] for r in rows]
     feats = question_features(retriever, questions)
     cov = np.array([r["expected_coverage"] for r in rows])
     y_scope = (cov != "out_of_scope").astype(float)
     syn_in, syn_out, syn_unc = synthetic(exclude=heldout)
+    wide_in, wide_out, wide_unc = synthetic_wide(exclude=heldout)
+    rules_in, rules_unc = synthetic_rules(exclude=heldout)
+    hard_out = synthetic_hard_negatives(exclude=heldout)
+    syn_in, syn_out = syn_in + wide_in + rules_in, syn_out + wide_out + hard_out
+    syn_unc = syn_unc + wide_unc + rules_unc
     f_in, f_out, f_unc = (question_features(retriever, qs) for qs in (syn_in, syn_out, syn_unc))
     domain = np.array([f.domain_term for f in feats])
     ruled = _rules(retriever, questions)
@@ -151,13 +185,16 @@ def train(retriever, check: bool = False) -> dict:
     extra = (np.vstack([design(f_in, names, True), design(f_unc, names, True)]),
              np.concatenate([np.zeros(len(f_in)), np.ones(len(f_unc))]))
     cv = cross_val(x, y_nid, L2["nid"], extra)
-    # The lowest threshold that marks at most MAX_FALSE_NID of the answered questions "not in the documents".
-    answered_p = np.sort(cv[y_nid == 0])[::-1]
-    t_nid = float(answered_p[int(np.floor(MAX_FALSE_NID * len(answered_p)))]) + 1e-6
-    report["cv"]["nid"] = {"recall": float((cv[y_nid == 1] >= t_nid).mean()),
-                           "answered_marked_nid": float((cv[y_nid == 0] >= t_nid).mean()), "threshold": t_nid}
+    pcov = np.array([f.passage_coverage for f, i in zip(feats, ins) if i])
+    t_nid, gate = nid_thresholds(cv, y_nid, pcov)
+    marked = (cv >= t_nid) & (pcov < gate)
+    # Certain enough that a calculator's result does not overrule it: above every answered tuning question.
+    t_certain = float(min(max(cv[y_nid == 0].max(initial=0.0) + 1e-6, t_nid), 0.999))
+    report["cv"]["nid"] = {"recall": float(marked[y_nid == 1].mean()),
+                           "answered_marked_nid": float(marked[y_nid == 0].mean()), "threshold": t_nid,
+                           "passage_coverage_gate": gate, "certain": t_certain}
     models["nid"] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_nid, extra[1]]), L2["nid"]), names, True,
-                     np.array([t_nid]))
+                     np.array([t_nid, gate, t_certain]))
     if check:
         return report
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name)}

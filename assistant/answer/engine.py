@@ -475,9 +475,10 @@ class Assistant:
     def _apply_coverage(
         self, answer: Answer, decision: scope.Decision | None, standalone: str, passages: list[Passage]
     ) -> Answer:
-        """An offline answer with its coverage; a calculator that answered outranks "not in the documents"."""
-        if decision is not None and decision.coverage == "not_in_documents" and not any(
-            r.ok for r in answer.tool_calls
+        """An offline answer with its coverage; a calculator that answered outranks "not in the documents" unless
+        the decision is certain (the router also runs generic look-ups, e.g. the schedule for any 「いつ」)."""
+        if decision is not None and decision.coverage == "not_in_documents" and (
+            decision.certain or not any(r.ok for r in answer.tool_calls)
         ):
             return self._not_in_documents_answer(answer, standalone, passages)
         answer.coverage = "answered"

@@ -8,10 +8,15 @@ Three outcomes (``Coverage``), decided after retrieval from signals that do not 
   (「英語」 in 「申請書は英語でも大丈夫？」 occurs nowhere), and whether the question names a scheme of its own —
   a noun compound ending in 補助金・助成金… whose other nouns the documents never use (ものづくり補助金,
   東京都の創業助成金) — which is another programme, not one of ours;
+- **absence evidence**: the IDF-weighted share of the question's nouns that the best retrieved passage holds
+  (``passage_coverage``) and the weight of the most specific noun no retrieved passage holds (``missing_focal``);
 - the programmes' own vocabulary (:func:`assistant.answer.guard.has_domain_term`).
 
-Two logistic regressions turn them into probabilities: ``p(in scope)`` over the embedding plus the scalars,
-and ``p(not in documents | in scope)`` over the scalars only (few parameters: its training data is small).
+Two logistic regressions turn them into probabilities: ``p(in scope)`` and ``p(not in documents | in scope)``,
+both over the embedding plus the scalars. "Not in the documents" needs both the probability and positive
+evidence of absence (passage coverage below a gate), both calibrated by cross-validation on the tuning half so
+that answerable questions are rarely told the documents are silent; above a second, "certain" threshold the
+verdict also stands when a calculator answered (the router runs generic look-ups for any 「いつ」「いくら」).
 The weights ship in ``scope_model.npz``; ``python -m evals.train_scope`` retrains them reproducibly from the
 tuning half of ``evals/datasets/scope_dev.jsonl`` (plus the documents' own sentences as in-scope examples).
 The injection rules of :mod:`assistant.answer.guard` run before this and are not replaced by it.
@@ -54,11 +59,14 @@ _SCHEME_HEADS = frozenset({"補助金", "助成金", "給付金", "交付金", "
 _COMPARISON = re.compile(r"比較|比べ|コスパ|どっち|どちら|違い|\bvs\b|versus|compare", re.IGNORECASE)
 _MODEL_NUMBER = re.compile(r"[A-Za-z]{1,8}[ -]?[0-9]{1,5}[A-Za-z]{0,3}")
 #: Scalar features, in the order of ``Features.scalars``.
-SCALAR_NAMES = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns")
+SCALAR_NAMES = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns",
+                "passage_coverage", "dense_margin", "missing_focal")
 #: Scalars of the coverage model (with the embedding).
-NID_SCALARS = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "n_nouns")
+NID_SCALARS = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "n_nouns", "passage_coverage", "dense_margin",
+               "missing_focal")
 #: The lexical subset used when the index's embedder is not the one the model was trained with.
-LEXICAL = ("best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns")
+LEXICAL = ("best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns", "passage_coverage",
+           "missing_focal")
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,14 @@ class Features:
     domain_term: bool
     foreign_scheme: str
     n_nouns: int
+    #: IDF-weighted share of the question's content nouns that the best-matching retrieved passage contains:
+    #: an answerable question has a passage that holds its words; a question the documents are silent on
+    #: keeps a focal noun no passage holds (positive evidence of absence).
+    passage_coverage: float = 1.0
+    #: Best dense similarity minus the mean of the retrieved passages' (a peaked ranking is evidence of a match).
+    dense_margin: float = 0.0
+    #: Weight of the most specific question noun that no retrieved passage holds (0: every noun is held).
+    missing_focal: float = 0.0
 
     def scalars(self, names: Sequence[str] = SCALAR_NAMES) -> np.ndarray:
         values = {
@@ -81,6 +97,9 @@ class Features:
             "domain_term": float(self.domain_term),
             "foreign_scheme": float(bool(self.foreign_scheme)),
             "n_nouns": float(min(self.n_nouns, 8)),
+            "passage_coverage": self.passage_coverage,
+            "dense_margin": self.dense_margin,
+            "missing_focal": self.missing_focal,
         }
         return np.array([values[n] for n in names], dtype=np.float64)
 
@@ -91,6 +110,8 @@ class Decision:
     p_in_scope: float
     p_not_in_documents: float
     reason: str
+    #: "Not in the documents" with confidence high enough that a calculator's result does not overrule it.
+    certain: bool = False
 
 
 def _model_key(text: str) -> str:
@@ -137,15 +158,49 @@ def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int
     return (len(known) / n if n else 1.0), n - len(known), foreign, n
 
 
+def passage_coverage(retriever: Retriever, question: str, passages: Sequence[Passage]) -> tuple[float, float]:
+    """(IDF-weighted share of the question's content nouns held by the retrieved passage that holds most of them,
+    weight of the most specific noun that no retrieved passage holds, relative to the rarest corpus word).
+
+    A noun the documents never use weighs as much as their rarest word. (1.0, 0.0) when the question has no
+    content noun (nothing can be shown absent). Cost: one sparse row per passage (top-k only)."""
+    bm25 = retriever.bm25
+    nouns = {form for form, _ in retriever.tokenizer.nouns(strip_programme_names(question)) if form}
+    if not nouns or not passages:
+        return (1.0, 0.0) if not nouns else (0.0, 1.0)
+    # The IDF of a word that occurs in a single chunk: the weight of a word the documents never use.
+    ceiling = math.log1p((max(len(bm25), 1) - 0.5) / 1.5)
+    weights = {n: (bm25.idf(n) if n in bm25.vocab else ceiling) for n in nouns}
+    total = sum(weights.values()) or 1.0
+    cols = {bm25.vocab[n]: n for n in nouns if n in bm25.vocab}
+    rows = getattr(bm25, "_row", {})
+    counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
+    best = 0.0
+    seen: set[int] = set()
+    for p in passages:
+        row = rows.get(p.chunk.id)
+        if row is None:
+            continue
+        present = set(counts.indices[counts.indptr[row]:counts.indptr[row + 1]].tolist()) & cols.keys()
+        seen |= present
+        best = max(best, sum(weights[cols[c]] for c in present) / total)
+    held = {cols[c] for c in seen}
+    missing = max((weights[n] for n in nouns if n not in held), default=0.0)
+    return best, min(missing / ceiling, 1.0) if ceiling > 0 else 0.0
+
+
 def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -> Features:
     """The scope features of ``question`` given the passages retrieved for it (cheap: the vector is cached)."""
     coverage, oov, foreign, n = vocabulary_evidence(retriever, question)
+    dense = [p.scores.get("dense", 0.0) for p in passages]
+    held, missing = passage_coverage(retriever, question, passages)
     return Features(
         embedding=np.asarray(retriever.query_vector(question), dtype=np.float64),
-        best_dense=max((p.scores.get("dense", 0.0) for p in passages), default=0.0),
+        best_dense=max(dense, default=0.0),
         best_bm25=max((p.scores.get("bm25", 0.0) for p in passages), default=0.0),
         noun_coverage=coverage, oov_nouns=oov, domain_term=has_domain_term(question), foreign_scheme=foreign,
-        n_nouns=n,
+        n_nouns=n, passage_coverage=held, missing_focal=missing,
+        dense_margin=(max(dense) - sum(dense) / len(dense)) if dense else 0.0,
     )
 
 
@@ -196,7 +251,7 @@ class ScopeModel:
         same = embedder == self.embedder and self.scope.accepts(f)
         model = self.scope if same else self.lexical
         # A question in the programmes' own words needs less evidence to stay in scope than one without.
-        t_domain, t_plain = model.thresholds
+        t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
         p_in = model.probability(f)
         if p_in < threshold:
@@ -204,9 +259,15 @@ class ScopeModel:
         if not (same and self.nid.accepts(f)):
             return Decision("answered", p_in, 0.0, "coverage model needs the embedder it was trained with")
         p_nid = self.nid.probability(f)
-        if p_nid >= self.nid.thresholds[0]:
-            return Decision("not_in_documents", p_in, p_nid, f"p(not in documents) {p_nid:.3f}")
-        return Decision("answered", p_in, p_nid, f"p(in scope) {p_in:.3f}, p(not in documents) {p_nid:.3f}")
+        # "Not in the documents" needs positive evidence of absence as well as the model's probability: some
+        # focal noun of the question that no retrieved passage holds (passage coverage below the gate).
+        t_nid, gate, t_certain = (*self.nid.thresholds, 1.01, 1.01)[:3]
+        if p_nid >= t_nid and f.passage_coverage < gate:
+            return Decision("not_in_documents", p_in, p_nid,
+                            f"p(not in documents) {p_nid:.3f}, passage coverage {f.passage_coverage:.2f}",
+                            certain=p_nid >= t_certain)
+        return Decision("answered", p_in, p_nid, f"p(in scope) {p_in:.3f}, p(not in documents) {p_nid:.3f}, "
+                        f"passage coverage {f.passage_coverage:.2f}")
 
 
 def coverage_of_text(text: str, refused: bool) -> Coverage:
