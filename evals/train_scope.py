@@ -25,7 +25,7 @@ from assistant.answer import guard, scope
 from assistant.domain.config import load_settings
 from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ensure_index
-from evals.scope_synth import synthetic
+from evals.scope_synth import synthetic, synthetic_hard_negatives, synthetic_rules, synthetic_wide
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +140,6 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
 
 
 def train(retriever, check: bool = False) -> dict:
-    from evals.scope_synth import synthetic, synthetic_hard_negatives, synthetic_rules, synthetic_wide
-
     rows = load_rows("tuning")
     # Held-out questions (the dev set's held-out half and the whole fresh set) exclude their topics from the
     # synthetic lists, so no held-out item is seen in training.
