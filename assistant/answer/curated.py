@@ -3,12 +3,16 @@
 Staff approve a question with its answer; an applicant question that asks the same thing gets that answer
 first. "The same thing" must be precise: two questions match when
 
-1. their query embeddings are close (cosine ≥ ``MIN_SIMILARITY``, tuned on the tuning half of
-   evals/datasets/curated_pairs.jsonl, held-out figures in docs/evaluation.md), and
+1. their query embeddings are close (cosine ≥ ``MIN_SIMILARITY``, tuned on the tuning, heldout and heldout2
+   splits of evals/datasets/curated_pairs.jsonl; blind heldout3 figures in docs/evaluation.md),
 2. they agree on every *facet* a near-miss differs in: the programmes they name, the kinds of organisation,
-   the GPU-node route, and every number (after NFKC; kanji numerals with a counter). A question about the
-   same topic for another programme, another company size, the other route or another figure never matches,
-   however close its wording.
+   the GPU-node route, every number (after NFKC; kanji numerals with a counter), the asked end of a scale, the
+   stage, exclusion, the question word (誰/どこ/いつ/いくら) and negation. A question about the same topic for
+   another programme, another company size, the other route or another figure never matches, however close
+   its wording;
+3. neither has a topic word the other lacks while the other has one of its own (``swapped``: 外注費 ↔ 人件費
+   in the same frame is another question), and
+4. (served) no second approved question fits about as well (``MARGIN``).
 
 The core does the matching; where the approved answers live is the caller's business (``CuratedIndex``,
 implemented over SQLite in serving/curated.py and injected by the composition root).
