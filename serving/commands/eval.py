@@ -6,7 +6,7 @@ Forms:
                  [--mode answer|retrieval] [--method fused|bm25|dense] [--judge]
   koubo eval compare RUN_A RUN_B [--out FILE.md]
   koubo eval from-feedback EXPORT.jsonl --out drafts.jsonl
-  koubo eval curated [--split heldout|heldout2|tuning|all] [--json]   curated-answer matching precision/recall
+  koubo eval curated [--split heldout3|heldout|heldout2|tuning|all] [--json]   curated-answer matching precision/recall
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cu.add_argument("--dataset", dest="pairs", type=Path, default=None,
                     help="pairs JSONL (default: evals/datasets/curated_pairs.jsonl)")
     cu.add_argument("--split", dest="pair_split", default="heldout",
-                    help="tuning, heldout, heldout2 or all (default: heldout)")
+                    help="tuning, heldout, heldout2, heldout3 (blind) or all (default: heldout)")
     cu.add_argument("--json", dest="as_json", action="store_true", help="print the whole result as JSON")
     cu.set_defaults(func=curated_cmd)
 
