@@ -12,7 +12,7 @@ from assistant.domain.config import ConfigError
 
 # Subcommand modules, in the order `koubo --help` lists them. Each module defines
 # ``register(subparsers) -> None`` and sets ``func`` on its parser; imports of heavy parts stay inside ``func``.
-COMMANDS = ["ingest", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench"]
+COMMANDS = ["ingest", "docs", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench"]
 
 
 class _Parser(argparse.ArgumentParser):

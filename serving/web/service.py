@@ -79,6 +79,17 @@ class WebService:
             log.warning("sources will show no provenance: %s", exc)
             return {}
 
+    @functools.cached_property
+    def knowledge(self) -> Any:
+        """Document uploads, retire/restore jobs (serving.knowledge.Knowledge); a finished job switches the index."""
+        from serving.knowledge import Knowledge
+
+        def switch() -> None:
+            if self.index_watch is not None:
+                self.index_watch.check(self)
+
+        return Knowledge(self.settings, after_job=switch)
+
     @property
     def offline(self) -> bool:
         return self.assistant.status()["backend"] == "offline"

@@ -20,6 +20,7 @@ import gradio as gr
 from assistant.domain.schema import Citation, Draft
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
+from serving.web.knowledge import build_knowledge_section
 from serving.web.service import WebService
 
 log = logging.getLogger(__name__)
@@ -240,11 +241,12 @@ def build_staff_tab(service: WebService) -> None:
             open_btn = gr.Button("開く", scale=1, min_width=80)
             refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
         table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
+        knowledge_refresh, knowledge_outs = build_knowledge_section(service, token)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]
-    login_btn.click(h.login, [user, password], login_outs)
-    password.submit(h.login, [user, password], login_outs)
+    login_btn.click(h.login, [user, password], login_outs).then(knowledge_refresh, [token], knowledge_outs)
+    password.submit(h.login, [user, password], login_outs).then(knowledge_refresh, [token], knowledge_outs)
     logout_btn.click(h.logout, None, [token, login_col, desk_col, login_msg, who])
     make_btn.click(h.make_draft, [token, inquiry], [current, *fields, sources, note])
     new_btn.click(h.new_draft, None, [current, inquiry, *fields, sources, note])
