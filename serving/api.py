@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -414,7 +414,6 @@ def _knowledge_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _document_routes(app: FastAPI, service: WebService) -> None:
     """Staff: the documents, their versions, uploads and version changes as background jobs (issue #15)."""
-    from fastapi import File, Form, Query, UploadFile
 
     @app.get("/api/documents", responses=ERRORS, tags=["staff"],
              summary="Every document with its served version, date, status and number of versions (staff only)")
