@@ -174,6 +174,8 @@ class Knowledge:
             raise KnowledgeError("ファイルが空です。内容のあるファイルを選んでください。", "empty upload")
         programme = (programme or "").strip()
         known = programme_ids()
+        if not programme:
+            raise KnowledgeError("この文書が属する事業を選んでください。", "programme missing")
         if programme not in known:
             labels = "、".join(f"{PROGRAMME_LABELS.get(p, p)}（{p}）" for p in known)
             raise KnowledgeError(f"事業「{programme[:50]}」は登録されていません。次から選んでください: {labels}",

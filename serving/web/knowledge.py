@@ -113,7 +113,7 @@ class KnowledgeHandlers:
         yield progress_html(job), table, choices
 
     def upload(self, token: str | None, path: str | None, programme: str | None, as_of: str, doc_id: str
-               ) -> Iterator[tuple[Any, Any, Any]]:
+               ) -> Iterator[tuple[Any, ...]]:
         who = self._who(token)
         if not path:
             raise gr.Error("取り込むファイルを選んでください。", title="ファイルがありません")
@@ -127,7 +127,8 @@ class KnowledgeHandlers:
                                                 as_of=as_of or "", doc_id=doc_id or "", who=who)
         except KnowledgeError as exc:
             raise gr.Error(exc.message_ja, title="取り込めません") from None
-        yield from self._follow(job)
+        for out in self._follow(job):  # the file input is emptied once the upload is taken in, for the next one
+            yield *out, (None if job.status == "done" else gr.update())
 
     def retire(self, token: str | None, doc_id: str | None) -> Iterator[tuple[Any, Any, Any]]:
         who = self._who(token)
@@ -159,30 +160,30 @@ def build_knowledge_section(service: WebService, token: Any) -> tuple[Callable[.
                     "以前の版は公開を停止して履歴に残ります（過去の回答の出典はそのまま表示できます）。")
         with gr.Row():
             upload_file = gr.File(label="文書ファイル（PDF・Word・HTML・テキスト）", file_types=FILE_TYPES, type="filepath",
-                                  elem_id="koubo-kn-file", scale=2)
-            with gr.Column(scale=2):
+                                  elem_id="koubo-kn-file", scale=2, min_width=150)
+            with gr.Column(scale=2, min_width=150):
                 programme = gr.Dropdown(label="事業", choices=[(PROGRAMME_LABELS.get(p, p), p) for p in programme_ids()],
                                         value=None, elem_id="koubo-kn-programme")
                 as_of = gr.Textbox(label="資料の日付（例: 2024-03-01）", max_length=10, elem_id="koubo-kn-asof")
                 doc_id = gr.Textbox(label="文書ID（新しい版にする場合は既存のID。空欄ならファイル名から）", max_length=100,
                                     elem_id="koubo-kn-docid")
         upload_btn = gr.Button("取り込む", variant="primary", elem_id="koubo-kn-upload")
-        progress = gr.HTML(elem_id="koubo-kn-progress")
+        progress = gr.HTML(elem_id="koubo-kn-progress", apply_default_css=False, js_on_load=None)
         gr.Markdown("#### 登録済みの文書")
-        table = gr.HTML(documents_table([]), elem_id="koubo-kn-docs")
+        table = gr.HTML(documents_table([]), elem_id="koubo-kn-docs", apply_default_css=False, js_on_load=None)
         with gr.Row():
-            pick = gr.Dropdown(label="文書", choices=[], elem_id="koubo-kn-pick", scale=3)
-            version = gr.Dropdown(label="版", choices=[], elem_id="koubo-kn-version", scale=2)
+            pick = gr.Dropdown(label="文書", choices=[], elem_id="koubo-kn-pick", scale=3, min_width=120)
+            version = gr.Dropdown(label="版", choices=[], elem_id="koubo-kn-version", scale=2, min_width=120)
         with gr.Row():
-            retire_btn = gr.Button("公開を停止", elem_id="koubo-kn-retire")
-            restore_btn = gr.Button("この版を公開", elem_id="koubo-kn-restore")
-            refresh_btn = gr.Button("一覧を更新", size="sm", elem_id="koubo-kn-refresh")
-        history = gr.HTML(elem_id="koubo-kn-history")
-        check = gr.HTML(elem_id="koubo-kn-check")
+            retire_btn = gr.Button("公開を停止", elem_id="koubo-kn-retire", min_width=90)
+            restore_btn = gr.Button("この版を公開", elem_id="koubo-kn-restore", min_width=90)
+            refresh_btn = gr.Button("一覧を更新", size="sm", elem_id="koubo-kn-refresh", min_width=90)
+        history = gr.HTML(elem_id="koubo-kn-history", apply_default_css=False, js_on_load=None)
+        check = gr.HTML(elem_id="koubo-kn-check", apply_default_css=False, js_on_load=None)
 
     follow_outs = [progress, table, pick]
     pick_outs = [version, history, check]
-    upload_btn.click(h.upload, [token, upload_file, programme, as_of, doc_id], follow_outs).then(
+    upload_btn.click(h.upload, [token, upload_file, programme, as_of, doc_id], [*follow_outs, upload_file]).then(
         h.pick, [token, pick], pick_outs)
     retire_btn.click(h.retire, [token, pick], follow_outs).then(h.pick, [token, pick], pick_outs)
     restore_btn.click(h.restore, [token, pick, version], follow_outs).then(h.pick, [token, pick], pick_outs)
