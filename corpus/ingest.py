@@ -488,6 +488,8 @@ def _build(
         chunks = split_document(meta.id, meta.title, chosen.text, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
             report.errors.append(FileError(str(f), "本文が見つからなかったため取り込みませんでした。", "no chunks", "empty"))
+            if doc in previous:  # an empty new version (e.g. a scanned PDF) must not take the served one away
+                failed_docs.add(doc)
             continue
         date = (plan.as_of if chosen.explicit and plan.as_of else "") or meta.as_of or (
             meta.published if valid_as_of(meta.published) else "")

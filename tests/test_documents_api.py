@@ -131,6 +131,13 @@ def test_bad_uploads_get_japanese_messages_and_change_nothing(server):
     assert service.assistant.retriever.generation == generation
     assert not (service.settings.data_dir / "uploads" / "broken").exists() or not any(
         (service.settings.data_dir / "uploads" / "broken").iterdir())
+    # an empty "new version" of a served document: refused, the served version stays
+    r = _upload(url, "memo.txt", b"\n \n", doc_id="memo")
+    job = _wait(url, r.json()["job_id"])
+    assert job["status"] == "failed" and "公開中の資料は変わっていません" in job["message"]
+    assert httpx.get(f"{url}/api/documents", auth=AUTH).json() == before
+    assert any("計算資源" in c["text"] for c in httpx.post(f"{url}/api/ask", json={"question": "計算資源の確保"},
+                                                          timeout=60).json()["retrieved"])
     assert httpx.get(f"{url}/api/jobs/nope", auth=AUTH).status_code == 404
     assert httpx.get(f"{url}/api/documents/nope", auth=AUTH).status_code == 404
     assert httpx.post(f"{url}/api/documents/nope/retire", auth=AUTH).status_code == 404
