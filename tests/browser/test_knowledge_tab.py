@@ -71,19 +71,19 @@ def test_knowledge_tab_upload_versions_restore_retire(knowledge_web, browser, ar
         _field(page, "koubo-staff-password").fill(STAFF_PASSWORD)
         page.click("#koubo-login-btn")
         docs = page.locator("#koubo-kn-docs")
-        docs.get_by_text("memo").first.wait_for()  # the list is there right after login
+        docs.get_by_text("memo").first.wait_for(timeout=60000)  # the list is there right after login
         assert "公開中" in docs.inner_text()
 
         # a file with no programme: a Japanese error, nothing queued
         _file(page, tmp_path, V1)
         page.click("#koubo-kn-upload")
-        page.get_by_text("事業を選んでください").first.wait_for()
+        page.get_by_text("事業を選んでください").first.wait_for(timeout=60000)
         assert not service.knowledge.jobs()
 
         _upload(page, tmp_path, V1, "2024-05-01", choose_file=False)
         _wait_for(lambda: _status(page) == "done", timeout=120, what="first upload")
         assert "版 1 を公開しました" in page.locator("#koubo-kn-progress").inner_text()
-        docs.get_by_text("notice").first.wait_for()
+        docs.get_by_text("notice").first.wait_for(timeout=60000)
         assert "2024年5月1日" in docs.inner_text()
         page.screenshot(path=str(artifacts / f"knowledge-uploaded-{size}.png"), full_page=True)
 
@@ -92,7 +92,7 @@ def test_knowledge_tab_upload_versions_restore_retire(knowledge_web, browser, ar
                   timeout=120, what="second upload")
         _choose(page, "koubo-kn-pick", "notice（公開中）")
         history = page.locator("#koubo-kn-history")
-        history.get_by_text("公開停止").wait_for()
+        history.get_by_text("公開停止").wait_for(timeout=60000)
         rows = history.locator("tbody tr")
         assert rows.count() == 2 and "公開中" in rows.nth(1).inner_text() and "2024年6月15日" in rows.nth(1).inner_text()
         assert "規程チェック" in page.locator("#koubo-kn-check").inner_text()
@@ -101,13 +101,13 @@ def test_knowledge_tab_upload_versions_restore_retire(knowledge_web, browser, ar
         page.click("#koubo-kn-restore")
         _wait_for(lambda: "版 1 を公開しました" in page.locator("#koubo-kn-progress").inner_text(), timeout=120,
                   what="restore")
-        _wait_for(lambda: "公開中" in page.locator("#koubo-kn-history tbody tr").nth(0).inner_text(), what="history")
+        _wait_for(lambda: "公開中" in page.locator("#koubo-kn-history tbody tr").nth(0).inner_text(), timeout=60, what="history")
         assert any("水曜日" in p.chunk.text for p in service.assistant.retriever.search("説明会 曜日", 3))
 
         page.click("#koubo-kn-retire")
         _wait_for(lambda: "公開を停止しました" in page.locator("#koubo-kn-progress").inner_text(), timeout=120,
                   what="retire")
-        _wait_for(lambda: "notice" in docs.inner_text() and "公開停止" in docs.inner_text(), what="retired in list")
+        _wait_for(lambda: "notice" in docs.inner_text() and "公開停止" in docs.inner_text(), timeout=60, what="retired in list")
         assert not any("曜日" in p.chunk.text for p in service.assistant.retriever.search("説明会 曜日", 3))
         _no_overflow(page, "knowledge section")
         page.locator("#koubo-knowledge").scroll_into_view_if_needed()
