@@ -68,7 +68,7 @@ Progress = Callable[[str, int, int], None]
 
 #: Called with the IngestReport after every ingest that switched the served index (e.g. to re-check curated
 #: answers against the new versions in ``report.changed``). A failing hook is logged, never fails the ingest.
-AFTER_INGEST: list[Callable[["IngestReport"], None]] = []
+AFTER_INGEST: list[Callable[[IngestReport], None]] = []
 
 
 @dataclass
@@ -292,10 +292,10 @@ def ingest(
         if bar is not None:
             bar.close()
     if report.changed:
-        for hook in list(AFTER_INGEST):
+        for hook in tuple(AFTER_INGEST):
             try:
                 hook(report)
-            except Exception:  # noqa: BLE001 - a follower's failure must not undo a finished ingest
+            except Exception:  # a follower's failure must not undo a finished ingest
                 log.exception("after-ingest hook %r failed", hook)
     return report
 
@@ -313,7 +313,7 @@ class _Plan:
         if self.notify is not None:
             try:
                 self.notify(stage, done, total)
-            except Exception:  # noqa: BLE001 - progress display must never stop an ingest
+            except Exception:  # progress display must never stop an ingest
                 log.debug("progress callback failed", exc_info=True)
 
 

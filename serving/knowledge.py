@@ -25,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ class Job:
     message: str = ""  # Japanese, for the user
     error: str | None = None  # English, for developers
     version: int | None = None  # the version served after the job (upload, restore)
-    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     finished_at: str | None = None
     _work: Callable[[Job], None] | None = field(default=None, repr=False)
     _path: Path | None = field(default=None, repr=False)
@@ -252,7 +252,7 @@ class Knowledge:
         safe = _SAFE_NAME.sub("_", name)[-120:].lstrip(".") or f"upload{Path(name).suffix.lower()}"
         folder = self.uploads / doc_id
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         final = folder / f"{stamp}-{hashlib.sha256(data).hexdigest()[:12]}"
         tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tmp-"))
         try:
@@ -280,18 +280,18 @@ class Knowledge:
             try:
                 assert job._work is not None
                 job._work(job)
-            except Exception as exc:  # noqa: BLE001 - a failed job must leave the worker running
+            except Exception as exc:  # a failed job must leave the worker running
                 log.exception("knowledge job %s (%s %s) failed", job.id, job.kind, job.doc_id)
                 job.status, job.stage = "failed", "failed"
                 job.message = job.message or "処理中に問題が発生しました。公開中の資料は変わっていません。時間をおいてもう一度お試しください。"
                 job.error = job.error or f"{type(exc).__name__}: {exc}"
             finally:
-                job.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                job.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
                 self._queue.task_done()
             if job.status == "done" and self.after_job is not None:
                 try:
                     self.after_job()
-                except Exception:  # noqa: BLE001 - the watcher will pick the generation up on its own
+                except Exception:  # the watcher will pick the generation up on its own
                     log.exception("switching to the new index generation after job %s failed", job.id)
 
     def _progress(self, job: Job) -> Callable[[str, int, int], None]:

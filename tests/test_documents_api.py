@@ -62,7 +62,7 @@ def _ask(url: str) -> dict:
 
 
 def test_upload_new_version_retire_restore_over_http(server):
-    url, service = server
+    url, _ = server
     r = _upload(url, "notice.txt", NOTICE_V1, as_of="2024-05-01")
     assert r.status_code == 202, r.text
     job = _wait(url, r.json()["job_id"])

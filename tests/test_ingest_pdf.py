@@ -13,8 +13,9 @@ pytest.importorskip("reportlab", reason="reportlab (test extra) builds the PDF")
 
 
 def test_a_hundred_page_pdf_is_ingested_with_progress_on_two_workers(tmp_path):
-    from evals.bench.pdf_corpus import build_pdf
     from pypdf import PdfReader
+
+    from evals.bench.pdf_corpus import build_pdf
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.test_web_ui import VIEWPORTS, _context, _field, _no_overflow, _wait_for
+from tests.browser.test_web_ui import _context, _field, _no_overflow, _wait_for
 from tests.web_fixtures import STAFF_NAME, STAFF_PASSWORD, ServerThread, make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
