@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -42,6 +43,7 @@ class DocumentMeta:
     programme: str = ""
     note: str = ""
     url: str = ""  # the official page the file was published on, when known
+    as_of: str = ""  # the document's own date: YYYY, YYYY-MM or YYYY-MM-DD (shown with every citation)
 
 
 _FIELDS = [f.name for f in fields(DocumentMeta)]
@@ -116,7 +118,29 @@ def _entry_to_meta(path: Path, i: int, entry: Any) -> DocumentMeta:
         log.debug("%s entry %d: ignoring unknown fields %s", path, i, sorted(unknown))
     values = {k: "" if entry.get(k) is None else str(entry[k]) for k in _FIELDS if k in entry}
     values.setdefault("title", "")
+    if values.get("as_of") and not valid_as_of(values["as_of"]):
+        raise CatalogError(
+            path,
+            f"entry {i}: as_of {values['as_of']!r} is not YYYY, YYYY-MM or YYYY-MM-DD",
+            f"{CATALOG_FILE} の {i} 件目の as_of「{values['as_of'][:20]}」は日付として読めません。"
+            "2024-03-01 のように YYYY-MM-DD（または YYYY-MM、YYYY）で指定してください。",
+        )
     return DocumentMeta(**values)
+
+
+_AS_OF = re.compile(r"\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def valid_as_of(value: str) -> bool:
+    """A document date as the catalog and ``--as-of`` take it: YYYY, YYYY-MM or YYYY-MM-DD (a real day)."""
+    if not _AS_OF.fullmatch(value or ""):
+        return False
+    if len(value) == 10:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
 
 
 def meta_for_file(path: Path, catalog: dict[str, DocumentMeta], text: str) -> DocumentMeta:

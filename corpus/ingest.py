@@ -13,17 +13,27 @@ with ``--rebuild``:
   then switches the pointer to it in one atomic step (assistant/index/generations.py). ``kill -9`` at any moment
   leaves the served generation as it was; the next run removes the unfinished one. A run that changes
   nothing leaves the served generation in place. One ingest at a time (a lock file in the index folder).
+
+Document versions (assistant/index/versions.py): a file whose document id is known but whose content is new
+becomes that document's next version and the previous one is retired (kept with its passages, never
+served); a file with content seen before changes nothing (so a restored older version stays served), except
+when it is named explicitly, which makes its version the served one again. A retired document stays out of
+the index until it is restored or a file with new content is ingested for it. A recorded source that is no
+longer found keeps being served and is reported until it is retired (``koubo docs retire ID``): nothing
+disappears silently. Every chunk carries its document's version and date (``doc_version``, ``doc_as_of``).
+Passages are embedded in a pool of processes over every core (assistant/index/parallel_embed.py).
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,10 +48,12 @@ from assistant.index.embedding_cache import CachedPassageEmbedder, cache_file
 from assistant.index.embeddings import get_embedder
 from assistant.index.files import write_json_atomic
 from assistant.index.generations import Generations, number_of, pinned
+from assistant.index.parallel_embed import embed_passages, resolve_workers
 from assistant.index.sentence_index import SentenceIndex, sentence_units
 from assistant.index.store import ChunkStore
+from assistant.index.versions import Changes, Version, VersionRegistry, now_iso
 from assistant.retrieval.tokenizer import default_tokenizer
-from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file
+from corpus.catalog import CatalogError, DocumentMeta, load_catalog, meta_for_file, valid_as_of
 from corpus.loaders import SUPPORTED, LoadError, load_text
 from corpus.programme_check import activate as activate_programmes
 from corpus.splitter import split_document
@@ -52,6 +64,13 @@ log = logging.getLogger(__name__)
 #: Refusals that mean "this file must not be in the index": its previously indexed chunks are removed too.
 #: Other load failures (unreadable, corrupt …) may be passing troubles and keep the document's old chunks.
 POLICY_REFUSALS = {"symlink", "too_large", "binary", "encoding"}
+
+#: ``progress(stage, done, total)``: stages "loading" (files), "embedding" (passages), "writing", "done".
+Progress = Callable[[str, int, int], None]
+
+#: Called with the IngestReport after every ingest that switched the served index (e.g. to re-check curated
+#: answers against the new versions in ``report.changed``). A failing hook is logged, never fails the ingest.
+AFTER_INGEST: list[Callable[[IngestReport], None]] = []
 
 
 @dataclass
@@ -77,6 +96,10 @@ class IngestReport:
     seconds: float = 0.0
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc id → loaded text (programme check)
     programmes: list[str] = field(default_factory=list)  # the programme check's report lines
+    versions: dict[str, int] = field(default_factory=dict)  # doc id → served version after this run
+    changed: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # doc → (old, new) served version
+    retired: list[str] = field(default_factory=list)  # documents retired by this run
+    skipped_retired: list[str] = field(default_factory=list)  # files of retired documents, not served
 
     def summary_ja(self) -> str:
         lines = [
@@ -88,11 +111,26 @@ class IngestReport:
             lines.append(f"  索引の世代: {self.generation}")
         for e in self.errors:
             lines.append(f"  ⚠ {e.path}: {e.message_ja}")
-        for path in self.missing:
-            lines.append(f"  ⚠ {path}: 以前に取り込んだファイルが見つからないため、索引から外しました。"
-                         "残す場合は、ファイルを元の場所に戻して再度取り込んでください。")
+        for doc, (old, new) in sorted(self.changed.items()):
+            if new is None:
+                continue
+            lines.append(f"  {doc}: 版 {new} を公開しました" + (f"（版 {old} は公開を停止し、履歴に残しています）。" if old else "。"))
+        for doc in self.retired:
+            lines.append(f"  {doc}: 公開を停止しました（履歴に残しています。`koubo docs restore {doc} 版番号` で戻せます）。")
+        for doc in self.skipped_retired:
+            lines.append(f"  {doc}: 公開停止中の文書のため取り込みませんでした（`koubo docs restore` で戻せます）。")
+        for path, doc in self.missing_docs().items():
+            retire = f"`koubo docs retire {doc}` で公開を停止できます。" if doc else ""
+            lines.append(f"  ⚠ {path}: 以前に取り込んだファイルが見つからない状態です。索引には以前の内容を残しています。"
+                         f"{retire}ファイルを戻した場合は再度取り込んでください。")
         lines.extend(self.programmes)
         return "\n".join(lines)
+
+    def missing_docs(self) -> dict[str, str]:
+        """Missing source path → its document id ('' when unknown)."""
+        return {p: self._missing_doc.get(p, "") for p in self.missing}
+
+    _missing_doc: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 # --- which files -----------------------------------------------------------------------------------------------
@@ -185,12 +223,6 @@ def _read_sources(settings: Settings, gens: Generations) -> dict[str, str]:
         return {}
 
 
-def _progress(iterable, total: int, desc: str, enabled: bool):  # type: ignore[no-untyped-def]
-    if not enabled:
-        return iterable
-    return tqdm(iterable, total=total, desc=desc, unit="batch", file=sys.stderr, leave=False)
-
-
 def _checkpoint(stage: str) -> None:
     """Mark a stage. Test hook: with KOUBO_INGEST_PAUSE_AT=<stage> the process announces it on stderr and
     waits there, so that tests can ``kill -9`` it at a known point (tests/test_generations.py)."""
@@ -226,18 +258,119 @@ def ingest(
     progress: bool = False,
     store: ChunkStore | None = None,
     export_embedding_cache: Path | None = None,
+    as_of: str | None = None,
+    retire: Iterable[str] = (),
+    restore: dict[str, int] | None = None,
+    on_progress: Progress | None = None,
 ) -> IngestReport:
     """Index the corpus folder, the recorded sources and ``paths``; see the module docstring.
 
     ``store`` lends its embedder (and, on a Chroma server, its client); writes always go to a new generation.
     ``rebuild`` ignores what the served index holds except its record of sources and the vectors it can lend.
+    ``as_of`` is the date of the documents in ``paths`` (else documents.json ``as_of``, else ``published``).
+    ``retire`` takes documents out of the index; ``restore`` ({doc: version}) serves an earlier version again.
+    ``progress`` draws a bar on stderr; ``on_progress(stage, done, total)`` reports to a caller (UI, job).
     """
     settings = pinned(settings, None)
-    with _exclusive(settings.index_dir / ".ingest.lock"):
-        report = _ingest(settings, [Path(p) for p in paths or []], rebuild, progress, store, export_embedding_cache)
-        # Programmes whose quotes are not in the ingested text are not served (corpus/programme_check.py).
-        report.programmes = activate_programmes(settings, report.texts)
-        return report
+    if as_of and not valid_as_of(as_of):
+        raise ValueError(f"as_of {as_of!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    bar = _Bar() if progress and on_progress is None else None
+    plan = _Plan(as_of=as_of or None, retire=set(retire), restore=dict(restore or {}),
+                 notify=on_progress or (bar.update if bar else None))
+    try:
+        with _exclusive(settings.index_dir / ".ingest.lock"):
+            report = _ingest(settings, [Path(p) for p in paths or []], rebuild, False, store,
+                             export_embedding_cache, plan)
+            # Programmes whose quotes are not in the ingested text are not served (corpus/programme_check.py).
+            report.programmes = activate_programmes(settings, report.texts)
+    finally:
+        if bar is not None:
+            bar.close()
+    if report.changed:
+        for hook in tuple(AFTER_INGEST):
+            try:
+                hook(report)
+            except Exception:  # a follower's failure must not undo a finished ingest
+                log.exception("after-ingest hook %r failed", hook)
+    return report
+
+
+@dataclass
+class _Plan:
+    """What the caller asked for beyond "read the sources": dates, retirements, restorations, progress."""
+
+    as_of: str | None = None
+    retire: set[str] = field(default_factory=set)
+    restore: dict[str, int] = field(default_factory=dict)
+    notify: Progress | None = None
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if self.notify is not None:
+            try:
+                self.notify(stage, done, total)
+            except Exception:  # progress display must never stop an ingest
+                log.debug("progress callback failed", exc_info=True)
+
+
+class _Bar:
+    """The CLI's progress bar (tqdm on stderr), one bar per stage."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._stage = ""
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self.close()
+            self._stage = stage
+            if total > 0 and stage in ("loading", "embedding"):
+                label = {"loading": "読み込み", "embedding": "埋め込み"}[stage]
+                self._bar = tqdm(total=total, desc=label, unit="件" if stage == "embedding" else "file",
+                                 file=sys.stderr, leave=False, dynamic_ncols=True)
+        if self._bar is not None:
+            self._bar.n = done
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    meta: DocumentMeta
+    text: str
+    sha256: str
+    explicit: bool
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _choose(doc: str, cands: list[_Candidate], registry: VersionRegistry, report: IngestReport) -> _Candidate | None:
+    """The file that speaks for ``doc`` when several carry its id: the one named explicitly, else one whose
+    content was never seen for it (a new version), else the first. Two such files with different content
+    conflict: the first wins and the others are reported."""
+    explicit = [c for c in cands if c.explicit]
+    pool = explicit or [c for c in cands if registry.by_sha(doc, c.sha256) is None] or cands[:1]
+    chosen = pool[0]
+    for other in pool[1:]:
+        if other.sha256 != chosen.sha256:
+            msg = (f"文書ID「{doc}」が {chosen.path} と重複しています（内容が異なります）。"
+                   "ファイル名か documents.json の id を変えてください。")
+            report.errors.append(FileError(str(other.path), msg, f"duplicate document id {doc}", "duplicate"))
+    return chosen
+
+
+def _tag(chunks: list[Chunk], version: int, as_of: str) -> list[Chunk]:
+    return [c.model_copy(update={"doc_version": version, "doc_as_of": as_of}) for c in chunks]
 
 
 def _ingest(
@@ -247,7 +380,9 @@ def _ingest(
     progress: bool,
     store: ChunkStore | None,
     export_embedding_cache: Path | None,
+    plan: _Plan | None = None,
 ) -> IngestReport:
+    plan = plan or _Plan()
     t0 = time.perf_counter()
     report = IngestReport()
     inner = store.embedder if store is not None else get_embedder(settings)
@@ -270,7 +405,7 @@ def _ingest(
             old_store, own_old = ChunkStore(old_settings, inner, client), True
     try:
         return _build(settings, gens, current, old_store, paths, rebuild, progress, inner, client,
-                      export_embedding_cache, report, t0, highest)
+                      export_embedding_cache, report, t0, highest, plan)
     finally:
         if own_old and old_store is not None:
             old_store.close()
@@ -290,17 +425,24 @@ def _build(
     report: IngestReport,
     t0: float,
     highest: int,
+    plan: _Plan,
 ) -> IngestReport:
     old_settings = pinned(settings, current)
+    registry = VersionRegistry(settings.index_dir)
+    active = registry.active()
+    changes = Changes()
     served = old_store is not None and old_store.count() > 0
     previous = _read_sources(old_settings, gens) if old_store is not None else {}
     registered = [Path(p) for p in previous.values()]
+    doc_of_source = {v: k for k, v in previous.items()}
     for p in registered:
-        if not p.exists() and not p.is_symlink():
+        if not p.exists() and not p.is_symlink() and doc_of_source.get(str(p)) not in plan.retire:
             report.missing.append(str(p))
-            log.warning("recorded source %s no longer exists: its chunks are removed", p)
-    files = _expand([settings.corpus_dir], [p for p in registered if str(p) not in report.missing], paths,
+            report._missing_doc[str(p)] = doc_of_source.get(str(p), "")
+            log.warning("recorded source %s no longer exists: its document stays served until retired", p)
+    files = _expand([settings.corpus_dir], [p for p in registered if p.exists() or p.is_symlink()], paths,
                     report.errors)
+    explicit = {f.resolve() for f in _expand([], [], paths, [])}
 
     # 1. load and split everything, touching nothing.
     limits = {"max_bytes": int(settings.max_file_mb * 2**20),
@@ -312,11 +454,16 @@ def _build(
     doc_of_path = {os.path.abspath(v): k for k, v in previous.items()}
     for e in report.errors:  # symbolic links skipped while listing
         log.warning("skipping %s: %s", e.path, e.cause)
-    for f in files:
+    candidates: dict[str, list[_Candidate]] = {}
+    for n, f in enumerate(files):
+        plan.progress("loading", n, len(files))
         try:
             text = load_text(f, **limits)
             meta = meta_for_file(f, _catalog_for(f, catalogs), text)
-        except (LoadError, CatalogError) as exc:
+            sha = _sha256(f)
+        except (LoadError, CatalogError, OSError) as exc:
+            if isinstance(exc, OSError):
+                exc = LoadError(f"cannot read {f}: {exc}", f"「{f.name}」を読み込めませんでした。", "unreadable")
             kind = getattr(exc, "kind", "catalog")
             log.warning("skipping %s: %s", f, exc)
             report.errors.append(FileError(str(f), exc.message_ja, str(exc), kind))
@@ -324,18 +471,78 @@ def _build(
             if doc and kind not in POLICY_REFUSALS:
                 failed_docs.add(doc)
             continue
-        if meta.id in desired:
-            msg = f"文書ID「{meta.id}」が {report.documents[meta.id]} と重複しています。ファイル名か documents.json の id を変えてください。"
-            report.errors.append(FileError(str(f), msg, f"duplicate document id {meta.id}", "duplicate"))
+        candidates.setdefault(meta.id, []).append(_Candidate(f, meta, text, sha, f.resolve() in explicit))
+    plan.progress("loading", len(files), len(files))
+    for doc, cands in candidates.items():
+        chosen = _choose(doc, cands, registry, report)
+        if chosen is None or doc in plan.retire or doc in plan.restore:
             continue
-        chunks = split_document(meta.id, meta.title, text, settings.chunk_size, settings.chunk_overlap)
+        f, meta = chosen.path, chosen.meta
+        chunks = split_document(meta.id, meta.title, chosen.text, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
             report.errors.append(FileError(str(f), "本文が見つからなかったため取り込みませんでした。", "no chunks", "empty"))
+            if doc in previous:  # an empty new version (e.g. a scanned PDF) must not take the served one away
+                failed_docs.add(doc)
             continue
-        desired[meta.id] = chunks
-        report.texts[meta.id] = text
-        report.documents[meta.id] = str(f)
-        sources[meta.id] = str(f.resolve())
+        date = (plan.as_of if chosen.explicit and plan.as_of else "") or meta.as_of or (
+            meta.published if valid_as_of(meta.published) else "")
+        known, cur = registry.by_sha(doc, chosen.sha256), active.get(doc)
+        source = str(f.resolve())
+        if known is None:  # new content: the next version, served from now on
+            n = registry.next_version(doc)
+            chunks = _tag(chunks, n, date)
+            stamp = now_iso()
+            changes.added.append((Version(doc, n, chosen.sha256, stamp, date, source, len(chunks), meta.title,
+                                          meta.programme, "active", stamp), chunks))
+            report.changed[doc] = (cur.version if cur else None, n)
+        elif chosen.explicit and (cur is None or cur.version != known.version):  # named again: served again
+            chunks = _tag(chunks, known.version, known.as_of or date)
+            changes.activate.append((doc, known.version))
+            report.changed[doc] = (cur.version if cur else None, known.version)
+        elif cur is None:  # a retired document's file, seen before: stays retired
+            report.skipped_retired.append(doc)
+            continue
+        elif cur.version == known.version:
+            if date and date != cur.as_of:
+                changes.as_of.append((doc, cur.version, date))
+            chunks = _tag(chunks, cur.version, date or cur.as_of)
+        else:  # another version is served (restored): keep serving it, from the registry
+            chunks = registry.chunks(doc, cur.version)
+            source = previous.get(doc, source)
+        desired[doc] = chunks
+        report.texts[doc] = chosen.text
+        report.documents[doc] = str(f)
+        sources[doc] = source
+    for doc, version in plan.restore.items():
+        v = registry.get(doc, version)
+        if v is None:
+            raise KeyError(f"{doc} has no version {version}")
+        cur = active.get(doc)
+        desired[doc] = registry.chunks(doc, version)
+        failed_docs.discard(doc)
+        sources[doc] = previous.get(doc) or v.source
+        if cur is None or cur.version != version:
+            changes.activate.append((doc, version))
+            report.changed[doc] = (cur.version if cur else None, version)
+    for doc in report._missing_doc.values():  # a vanished file: keep serving what is indexed until retired
+        if doc and doc not in desired:
+            failed_docs.add(doc)
+    refused = {doc_of_path.get(os.path.abspath(e.path)) for e in report.errors if e.kind in POLICY_REFUSALS}
+    for doc, v in active.items():  # nothing disappears silently: served documents no source accounts for
+        if doc not in desired and doc not in failed_docs and doc not in plan.retire and doc not in candidates \
+                and doc not in refused:
+            log.warning("document %s (version %d) has no source any more; still served from the registry", doc,
+                        v.version)
+            desired[doc] = registry.chunks(doc, v.version)
+    for doc in plan.retire:
+        desired.pop(doc, None)
+        failed_docs.discard(doc)
+        sources.pop(doc, None)
+        report.documents.pop(doc, None)
+        if doc in active or doc in previous:
+            changes.retire.append(doc)
+            report.retired.append(doc)
+            report.changed[doc] = (active[doc].version if doc in active else None, None)
     for doc in failed_docs:
         if doc in previous:
             sources[doc] = previous[doc]
@@ -371,7 +578,10 @@ def _build(
                 write_json_atomic(_sources_path(old_settings), {"documents": sources})
         report.total_chunks = old_store.count()
         report.generation = current
+        registry.apply(changes)
+        report.versions = {d: v.version for d, v in registry.active().items()}
         report.seconds = time.perf_counter() - t0
+        plan.progress("done", 1, 1)
         log.info("ingest: nothing changed; %s stays", current or "the index")
         return report
 
@@ -383,7 +593,7 @@ def _build(
     _checkpoint("created")
     try:
         _fill(settings, new_settings, new_store, embedder, old_store if served else None, old_settings,
-              list(wanted.values()), rebuild, progress, sources)
+              list(wanted.values()), rebuild, plan, sources)
         report.total_chunks = new_store.count()
     except BaseException:
         new_store.close()
@@ -403,10 +613,13 @@ def _build(
     # 4. switch: one atomic step; then the generations before the previous one go.
     gens.publish(new, sources)
     _checkpoint("published")
+    registry.apply(changes)  # after the switch: a crash before it leaves versions the next run assigns again
+    report.versions = {d: v.version for d, v in registry.active().items()}
     removed = gens.prune({new, current} if served else {new})
     if removed:
         log.info("removed old index generations: %s", ", ".join(removed))
     report.seconds = time.perf_counter() - t0
+    plan.progress("done", 1, 1)
     log.info("ingest: %s", report)
     return report
 
@@ -420,7 +633,7 @@ def _fill(
     old_settings: Settings,
     chunks: list[Chunk],
     rebuild: bool,
-    progress: bool,
+    plan: _Plan,
     sources: dict[str, str],
 ) -> None:
     """Write every chunk, its sentence vectors, the BM25 index and the record of sources into ``store``."""
@@ -431,9 +644,24 @@ def _fill(
         _lend_vectors(old_store, embedder, None)
 
     batch = settings.embedding_batch_size
+    # Everything not cached is embedded first, in a pool over every core, with progress; the writes below
+    # then read the cache.
+    texts = [c.text for c in chunks] + units
+    missing = embedder.missing(texts)
+    todo = list(dict.fromkeys(t for t in texts if t in missing))
+    done = 0
+    plan.progress("embedding", 0, len(todo))
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        plan.progress("embedding", done, len(todo))
+
+    embedder.fill(todo, lambda texts: embed_passages(embedder.inner, texts, batch_size=batch, on_batch=tick,
+                                                      workers=resolve_workers(settings.ingest_workers)))
+    plan.progress("writing", 0, 1)
     vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-    starts = range(0, len(chunks), batch)
-    for i in _progress(starts, len(starts), "embedding", progress):
+    for i in range(0, len(chunks), batch):
         vectors[i : i + batch] = embedder.embed_passages([c.text for c in chunks[i : i + batch]])
     store.upsert(chunks, vectors)
     _checkpoint("chunks-written")

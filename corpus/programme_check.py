@@ -8,15 +8,13 @@ served (assistant.domain.programmes.served skips it) while its documents stay in
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from assistant.domain import programmes
 from assistant.domain.config import Settings
+from assistant.index.files import write_json_atomic
 from corpus.catalog import CatalogError, load_catalog, meta_for_file
 from corpus.loaders import SUPPORTED, LoadError, load_text
 
@@ -51,24 +49,10 @@ def run_check(corpus_dir: Path, texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _write_atomic(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def activate(settings: Settings, texts: dict[str, str]) -> list[str]:
     """Check the programmes against the ingested ``texts``, record which are served; Japanese report lines."""
     status = run_check(settings.corpus_dir, texts)
-    _write_atomic(settings.index_dir / programmes.STATUS_FILE, status)
+    write_json_atomic(settings.index_dir / programmes.STATUS_FILE, status)
     lines = []
     if status["active"]:
         lines.append(f"  制度ファイル: 有効 {', '.join(status['active'])}")

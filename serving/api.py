@@ -15,7 +15,8 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _pkg_version
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Request
+import gradio as gr
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -28,11 +29,10 @@ from assistant.domain.validation import check_inquiry, check_question
 from serving.audit import audit
 from serving.auth import COOKIE_NAME
 from serving.login_throttle import LoginThrottled, throttled_message
+from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 from serving.web.limits import BodySizeLimit, rate_limited_message
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
-import gradio as gr
-from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,14 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     s: {"model": ErrorBody} for s in (401, 413, 422, 429, 503)
 }
+
+
+class RestoreRequest(BaseModel):
+    version: int = Field(ge=1, le=2**31, description="The version to serve again (see GET /api/documents/{id}).")
+
+
+#: Room for the multipart boundaries and form fields around an uploaded file.
+UPLOAD_ENVELOPE_BYTES = 64 * 1024
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -243,7 +251,10 @@ def create_app(
         " Errors: JSON {message (Japanese), detail (English)}.",
     )
     app.state.koubo = service
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Document uploads may be as large as ingest accepts (KOUBO_MAX_FILE_MB), plus the multipart envelope.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger={"/api/documents": max(settings.max_body_bytes,
+                                                     int(settings.max_file_mb * 2**20) + UPLOAD_ENVELOPE_BYTES)})
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -383,6 +394,7 @@ def create_app(
     from serving.curated_api import add_curated_routes
 
     add_curated_routes(app, service)
+    _document_routes(app, service)
 
     if mount_ui:
         blocks = build_ui(service)
@@ -390,3 +402,78 @@ def create_app(
                                   theme=gr.themes.Soft())
         app.add_middleware(HtmlLangMiddleware)
     return app
+
+
+def _knowledge_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from serving.knowledge import KnowledgeError
+
+    try:
+        return fn(*args, **kwargs)
+    except KnowledgeError as exc:
+        raise ApiError(exc.status, exc.message_ja, exc.detail) from None
+
+
+def _document_routes(app: FastAPI, service: WebService) -> None:
+    """Staff: the documents, their versions, uploads and version changes as background jobs (issue #15)."""
+
+    @app.get("/api/documents", responses=ERRORS, tags=["staff"],
+             summary="Every document with its served version, date, status and number of versions (staff only)")
+    async def documents(staff: str = Depends(require_staff)) -> list[dict[str, Any]]:
+        return await run_in_threadpool(service.knowledge.documents)
+
+    @app.get("/api/documents/{doc_id}", responses=ERRORS, tags=["staff"],
+             summary="All versions of one document, oldest first (staff only)")
+    async def document(doc_id: str, staff: str = Depends(require_staff)) -> dict[str, Any]:
+        versions = await run_in_threadpool(_knowledge_call, service.knowledge.history, doc_id[:100])
+        return {"doc_id": doc_id, "versions": versions}
+
+    @app.post("/api/documents", status_code=202, responses={**ERRORS, 409: {"model": ErrorBody},
+                                                           415: {"model": ErrorBody}}, tags=["staff"],
+              summary="Upload a document (pdf, docx, html, txt, md); returns the id of the ingest job (staff only)")
+    async def upload(
+        file: UploadFile = File(description="The document."),
+        programme: str = Form(description="The programme it belongs to, e.g. geniac, ai-compute-infra."),
+        as_of: str = Form("", description="The document's own date: YYYY-MM-DD, YYYY-MM or YYYY."),
+        doc_id: str = Form("", description="Its document id (default: from documents.json or the file name); "
+                                           "an existing id makes the upload a new version of that document."),
+        title: str = Form("", description="Its title (default: the first line of the text)."),
+        staff: str = Depends(require_staff),
+    ) -> dict[str, Any]:
+        data = await file.read()
+        job = await run_in_threadpool(_knowledge_call, service.knowledge.upload, file.filename or "", data,
+                                      programme=programme[:100], as_of=as_of[:20], doc_id=doc_id[:100],
+                                      title=title[:200], who=staff)
+        return {"job_id": job.id, "doc_id": job.doc_id, "status": job.status}
+
+    @app.get("/api/jobs/{job_id}", responses=ERRORS, tags=["staff"],
+             summary="Status and progress of a document job (staff only)")
+    async def job(job_id: str, staff: str = Depends(require_staff)) -> dict[str, Any]:
+        found = service.knowledge.job(job_id[:64])
+        if found is None:
+            raise ApiError(404, "指定された処理は見つかりませんでした。", f"no job {job_id[:64]!r}")
+        return found.as_dict()
+
+    @app.post("/api/documents/{doc_id}/retire", status_code=202, responses={**ERRORS, 409: {"model": ErrorBody}},
+              tags=["staff"], summary="Stop serving a document; its versions stay in the history (staff only)")
+    async def retire(doc_id: str, staff: str = Depends(require_staff)) -> dict[str, Any]:
+        job = await run_in_threadpool(_knowledge_call, service.knowledge.retire, doc_id[:100], staff)
+        return {"job_id": job.id, "doc_id": job.doc_id, "status": job.status}
+
+    @app.post("/api/documents/{doc_id}/restore", status_code=202, responses={**ERRORS, 409: {"model": ErrorBody}},
+              tags=["staff"], summary="Serve an earlier version of a document again (staff only)")
+    async def restore(doc_id: str, body: RestoreRequest, staff: str = Depends(require_staff)) -> dict[str, Any]:
+        job = await run_in_threadpool(_knowledge_call, service.knowledge.restore, doc_id[:100], body.version, staff)
+        return {"job_id": job.id, "doc_id": job.doc_id, "status": job.status}
+
+    @app.get("/api/passages/{chunk_id}", responses=ERRORS, tags=["applicant"],
+             summary="A cited passage by chunk id (and document version), also from a version no longer served")
+    async def passage(chunk_id: str, request: Request, version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+                      doc: str | None = None) -> dict[str, Any]:
+        from corpus.docs import passage as find
+
+        _rate_limit(service, request)
+        found = await run_in_threadpool(find, service.settings, chunk_id[:64], version,
+                                        doc[:100] if doc else None)
+        if found is None:
+            raise ApiError(404, "指定された出典の記載は見つかりませんでした。", f"no passage {chunk_id[:64]!r}")
+        return found

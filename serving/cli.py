@@ -13,7 +13,7 @@ from assistant.domain.config import ConfigError
 # Subcommand modules, in the order `koubo --help` lists them. Each module defines
 # ``register(subparsers) -> None`` and sets ``func`` on its parser; the heavy stacks (chromadb, LangChain,
 # Gradio) are imported inside ``func``, so that `koubo --help` and `koubo calc` start fast.
-COMMANDS = ["ingest", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench", "programmes", "curated", "audit"]
+COMMANDS = ["ingest", "docs", "search", "ask", "chat", "calc", "eval", "web", "serve_llm", "bench", "programmes", "curated", "audit"]
 
 
 class _Parser(argparse.ArgumentParser):

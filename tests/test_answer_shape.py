@@ -11,7 +11,7 @@ from assistant.domain import prompts
 from assistant.answer.compose import MAX_BULLETS
 from assistant.answer.engine import CONDENSE_TURN_CHARS, heuristic_condense
 from assistant.answer.followup import depends_on_history
-from assistant.domain.text import match_key, split_sentences
+from assistant.domain.text import japanese_date, match_key, split_sentences
 
 # (question, strings of which the first sentence must hold one per group): the calculated value leads.
 TYPICAL = [
@@ -75,8 +75,12 @@ def test_notices_are_in_notice_not_in_text(offline_assistant, question):
     answer = offline_assistant.ask(question)
     for key in NOTICES:
         assert prompts.text(key) not in answer.text
-        assert prompts.text(key) in (answer.notice or "")
+    assert prompts.text("offline_notice") in (answer.notice or "")
     assert answer.notice.count(prompts.text("offline_notice")) == 1
+    # Issue #15: the fixed disclaimer gave way to the dates of the documents the answer cites.
+    assert answer.citations and "時点の資料" in answer.notice and "時点の資料" not in answer.text
+    for c in answer.citations:
+        assert c.doc_version and c.doc_as_of and japanese_date(c.doc_as_of) in answer.notice
     assert answer.to_api()["notice"] == answer.notice
 
 

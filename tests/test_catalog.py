@@ -30,6 +30,7 @@ def test_packaged_catalog_keeps_ids_and_fields() -> None:
         file="geniac-compute-resources.txt",
         issuer="経済産業省 商務情報政策局",
         published="2024",
+        as_of="2024",
         programme=meta.programme,
         note=meta.note,
     )

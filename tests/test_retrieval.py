@@ -21,6 +21,7 @@ from assistant.index.store import ChunkStore
 from assistant.retrieval.fusion import reciprocal_rank_fusion, weighted_fusion
 from assistant.retrieval.retriever import IndexMissingError, Retriever
 from assistant.retrieval.tokenizer import JapaneseTokenizer
+from corpus.docs import retire
 from corpus.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,9 +146,11 @@ def test_reingest_is_idempotent_and_tracks_changes(tmp_path):
     assert Retriever.from_settings(settings).search("追記された文", 1)[0].chunk.doc_id == \
         "geniac-compute-resources"
 
-    # Remove a document: its chunks go.
+    # Remove a document: it is reported and stays served until retired (issue #15); retiring takes its chunks out.
     path.unlink()
-    removed = ingest(settings)
+    reported = ingest(settings)
+    assert reported.missing == [str(path.resolve())] and reported.total_chunks == first.total_chunks
+    removed = retire(settings, "geniac-compute-resources")
     assert removed.total_chunks < first.total_chunks and removed.deleted > 0
     r = Retriever.from_settings(settings)
     assert len(r) == removed.total_chunks

@@ -33,7 +33,8 @@ def resolve_citations(text: str, passages: list[Passage]) -> tuple[str, list[Cit
             if n not in used:
                 c = passages[n - 1].chunk
                 used[n] = Citation(marker=len(used) + 1, chunk_id=c.id, doc=c.doc_id, title=c.title,
-                                   section=c.section, quote=c.text)
+                                   section=c.section, quote=c.text, doc_version=c.doc_version or None,
+                                   doc_as_of=c.doc_as_of or None)
         return "".join(f"[{used[n].marker}]" for n in dict.fromkeys(valid))
 
     cleaned = _MARKER.sub(repl, text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 import httpx
@@ -21,17 +21,17 @@ from pydantic import ValidationError
 from assistant.answer import guard, scope
 from assistant.answer.citations import resolve_citations
 from assistant.answer.compose import Extract, ToolPart, compose
-from assistant.answer.drafting import compose_draft
-from assistant.answer.followup import depends_on_history
 from assistant.answer.curated import CuratedHit, CuratedIndex
 from assistant.answer.curated import label as curated_label
+from assistant.answer.drafting import compose_draft
+from assistant.answer.followup import depends_on_history
 from assistant.answer.llm import HealthChecker, make_chat_model
 from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput, langchain_tool
 from assistant.answer.search_tool import NAME as SEARCH_TOOL
 from assistant.domain import prompts
 from assistant.domain.config import Settings
-from assistant.domain.schema import Answer, Chunk, Draft, Passage, StreamEvent, ToolCallRecord
-from assistant.domain.text import match_key, scrub, split_sentences
+from assistant.domain.schema import Answer, Chunk, Citation, Draft, Passage, StreamEvent, ToolCallRecord
+from assistant.domain.text import japanese_date, match_key, scrub, split_sentences
 from assistant.domain.validation import History, bound_history, check_question
 from assistant.retrieval.retriever import Retriever
 from assistant.tools import ALL_TOOLS, execute
@@ -68,10 +68,25 @@ def heuristic_condense(question: str, history: History, tokenizer: Any = None) -
     return f"{last_user.strip()[:CONDENSE_TURN_CHARS]} {question.strip()}"
 
 
-def offline_notice(notice: str | None = None) -> str:
+def offline_notice(notice: str | None = None, citations: Sequence[Citation] = ()) -> str:
     """The footer of every offline answer, shown once by the UI and CLI: how it was made and how old the
     documents are (``notice`` replaces the offline line, e.g. after the LLM broke off)."""
-    return "\n".join([notice or prompts.text("offline_notice"), prompts.text("dated_footer")])
+    return "\n".join([notice or prompts.text("offline_notice"), dated_footer(citations)])
+
+
+def dated_footer(citations: Sequence[Citation]) -> str:
+    """The dates of the documents the answer rests on (each cited version's ``as_of``), e.g. 「※ 本回答は
+    2023年9月22日時点の資料（…）に基づいています。…」; the fixed disclaimer when no cited document is dated."""
+    dated: dict[str, list[str]] = {}
+    for c in citations:
+        if c.doc_as_of:
+            titles = dated.setdefault(c.doc_as_of, [])
+            if (c.title or c.doc) not in titles:
+                titles.append(c.title or c.doc)
+    if not dated:
+        return prompts.text("dated_footer")
+    sources = "、".join(f"{japanese_date(d)}時点の資料（{'、'.join(t)}）" for d, t in sorted(dated.items()))
+    return prompts.text("dated_footer_docs", sources=sources)
 
 
 def _render_tool(
@@ -388,6 +403,7 @@ class Assistant:
         return Answer(
             question=question, text=cleaned.strip(), citations=citations, tool_calls=records, retrieved=passages,
             backend="llm", refused=refused, uncited=uncited and not refused,
+            notice=dated_footer(citations) if citations else None,
             coverage=scope.coverage_of_text(cleaned, refused),
         )
 
@@ -434,7 +450,7 @@ class Assistant:
         answer = Answer(
             question=question, text=cleaned, citations=citations, tool_calls=records, retrieved=passages,
             backend="offline", uncited=uncited and bool(tools or extracts),
-            notice=offline_notice(notice),
+            notice=offline_notice(notice, citations),
         )
         answer._parts = parts
         return answer
@@ -504,7 +520,8 @@ class Assistant:
         cleaned, citations, _ = resolve_citations("\n".join(lines), passages)
         return Answer(
             question=base.question, text=cleaned, citations=citations, tool_calls=base.tool_calls,
-            retrieved=passages, backend=base.backend, notice=base.notice, coverage="not_in_documents",
+            retrieved=passages, backend=base.backend, coverage="not_in_documents",
+            notice=offline_notice(base.notice.splitlines()[0], citations) if base.notice else None,
             timings_ms=base.timings_ms,
         )
 

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     )
     embedding_device: str = Field("cpu", description="sentence-transformers device (cpu, cuda).")
     embedding_threads: int = Field(1, ge=1, le=64, description="CPU threads for the embedded embedder.")
+    ingest_workers: int = Field(0, ge=0, le=256, description="Processes that embed passages during an ingest "
+                                "(0: every core); each runs one thread.")
     embedding_query_prefix: str | None = Field(None, description="Override the query prefix (e5/ruri).")
     embedding_passage_prefix: str | None = Field(None, description="Override the passage prefix (e5/ruri).")
     embedding_batch_size: int = Field(32, ge=1, le=4096)

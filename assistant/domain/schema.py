@@ -20,6 +20,8 @@ class Chunk(BaseModel):
     start: int = Field(ge=0, description="Character offset of the chunk in the document's original text.")
     end: int = Field(ge=0)
     ordinal: int = Field(0, ge=0, description="Position of the chunk in its document.")
+    doc_version: int = Field(0, ge=0, description="Version of the document this chunk belongs to (0: unknown).")
+    doc_as_of: str = Field("", description="The document's own date (YYYY, YYYY-MM or YYYY-MM-DD); '' unknown.")
 
     def index_text(self) -> str:
         """What the lexical index sees: title and section path prefixed to the text."""
@@ -34,6 +36,8 @@ class Chunk(BaseModel):
             "start": self.start,
             "end": self.end,
             "ordinal": self.ordinal,
+            "doc_version": self.doc_version,
+            "doc_as_of": self.doc_as_of,
         }
 
     @classmethod
@@ -47,6 +51,8 @@ class Chunk(BaseModel):
             start=int(meta.get("start", 0)),
             end=int(meta.get("end", 0)),
             ordinal=int(meta.get("ordinal", 0)),
+            doc_version=int(meta.get("doc_version", 0) or 0),
+            doc_as_of=str(meta.get("doc_as_of", "") or ""),
         )
 
 
@@ -80,6 +86,8 @@ class Citation(BaseModel):
     title: str = ""
     section: str = ""
     quote: str = Field(description="The cited passage text (or the sentence of it that supports the claim).")
+    doc_version: int | None = Field(None, description="The version of the document the passage was cited from.")
+    doc_as_of: str | None = Field(None, description="That version's own date (YYYY, YYYY-MM or YYYY-MM-DD).")
 
 
 class ToolCallRecord(BaseModel):

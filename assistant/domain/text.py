@@ -97,3 +97,15 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def japanese_date(as_of: str) -> str:
+    """"2023-09-22" → "2023年9月22日", "2023-12" → "2023年12月", "2024" → "2024年"; anything else as given."""
+    m = _ISO_DATE.fullmatch((as_of or "").strip())
+    if not m:
+        return as_of
+    y, mo, d = m.groups()
+    return f"{int(y)}年" + (f"{int(mo)}月" if mo else "") + (f"{int(d)}日" if d else "")

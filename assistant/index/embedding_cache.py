@@ -47,6 +47,7 @@ class CachedPassageEmbedder:
         self.hits = 0
         self.misses = 0
         self.used: set[str] = set()
+        self._computed: set[str] = set()  # keys embedded by ``fill`` in this run (counted as misses there)
         for path in sources:
             self._load(path)
 
@@ -74,6 +75,19 @@ class CachedPassageEmbedder:
         for t, v in zip(texts, vectors, strict=True):
             self._vectors.setdefault(_key(t), np.asarray(v, dtype=np.float32))
 
+    def fill(self, texts: list[str], compute) -> int:  # type: ignore[no-untyped-def]
+        """Embed the texts of ``texts`` that have no cached vector with ``compute(list) -> array`` (e.g. a pool of
+        processes) and keep them; later ``embed_passages`` calls answer them from the cache. Returns how many."""
+        todo = list(dict.fromkeys(t for t in texts if _key(t) not in self._vectors))
+        if not todo:
+            return 0
+        vectors = compute(todo)
+        for t, v in zip(todo, vectors, strict=True):
+            self._vectors[_key(t)] = np.asarray(v, dtype=np.float32)
+            self._computed.add(_key(t))
+        self.misses += len(todo)
+        return len(todo)
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
 
@@ -89,7 +103,7 @@ class CachedPassageEmbedder:
         for i, k in enumerate(keys):
             out[i] = self._vectors[k]
         self.misses += len(missing)
-        self.hits += len(texts) - len(missing)
+        self.hits += sum(1 for i, k in enumerate(keys) if k not in self._computed) - len(missing)
         return out
 
     def save(self, path: Path, used_only: bool = False) -> int:

@@ -14,10 +14,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rebuild", action="store_true", help="build the index again from scratch (beside the served one, switched in when "
                         "complete; recorded sources are re-read)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--as-of", type=as_of_date, metavar="DATE",
+                   help="the date of the documents given (YYYY-MM-DD, YYYY-MM or YYYY) when documents.json has none")
     p.add_argument("--export-embedding-cache", type=Path, metavar="FILE",
                    help="also write the passage vectors this run used to FILE (to ship beside a corpus as "
                         "embeddings.<model>.npz; use with --rebuild)")
     p.set_defaults(func=run)
+
+
+def as_of_date(value: str) -> str:
+    from corpus.catalog import valid_as_of
+
+    if not valid_as_of(value):
+        raise argparse.ArgumentTypeError(f"日付「{value}」は YYYY-MM-DD（または YYYY-MM、YYYY）で指定してください")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     report = ingest(settings, args.paths, rebuild=args.rebuild, progress=not args.quiet,
-                    export_embedding_cache=args.export_embedding_cache)
+                    export_embedding_cache=args.export_embedding_cache, as_of=args.as_of)
     print(report.summary_ja())
     if report.generation:
         from serving.curated import refresh_after_ingest

@@ -59,12 +59,18 @@ class BodySizeLimit:
     Gradio's own routes and uploads, pass through untouched.
     """
 
-    def __init__(self, app: Any, max_bytes: int, prefixes: tuple[str, ...] = ("/api/",)) -> None:
+    def __init__(self, app: Any, max_bytes: int, prefixes: tuple[str, ...] = ("/api/",),
+                 larger: dict[str, int] | None = None) -> None:
         self.app, self.max_bytes, self.prefixes = app, max_bytes, prefixes
+        self.larger = dict(larger or {})  # exact path → its own limit (document uploads)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefixes):
             await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(str(scope.get("path", "")).rstrip("/"), self.max_bytes)
+        if limit != self.max_bytes:
+            await BodySizeLimit(self.app, limit, self.prefixes)(scope, receive, send)
             return
         declared = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
         if declared:

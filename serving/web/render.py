@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from assistant.domain.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
+from assistant.domain.text import japanese_date
 from assistant.tools.registry import TOOLS
 
 TOOL_LABELS = {
@@ -62,6 +63,10 @@ def source_groups(citations: list[Citation] | list[dict[str, Any]], documents: d
                 "markers": [], "doc": c.doc, "title": c.title or c.doc, "section": c.section,
                 **_meta(documents, c.doc), "passages": [],
             }
+        if c.doc_as_of or c.doc_version:  # the cited version's own date, pinned in the answer (issue #15)
+            g["as_of"], g["doc_version"] = c.doc_as_of or "", c.doc_version
+            g["published"] = (f"{japanese_date(c.doc_as_of)}時点" if c.doc_as_of else g["published"]) + (
+                f"・第{c.doc_version}版" if c.doc_version else "")
         g["markers"].append(c.marker)
         quote = _without_heading(c.quote.strip(), c.section)
         same = next((p for p in g["passages"] if p["text"] == quote), None)

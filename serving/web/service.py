@@ -104,6 +104,20 @@ class WebService:
             log.warning("sources will show no provenance: %s", exc)
             return {}
 
+    @functools.cached_property
+    def knowledge(self) -> Any:
+        """Document uploads, retire/restore jobs (serving.knowledge.Knowledge); a finished job switches the index."""
+        from serving.knowledge import Knowledge
+
+        def switch() -> None:
+            if self.index_watch is not None:
+                self.index_watch.check(self)
+
+        def record(action: str, who: str, doc_id: str, detail: str) -> None:
+            audit(self.storage, who, action, "document", doc_id, {"detail": detail} if detail else None)
+
+        return Knowledge(self.settings, after_job=switch, record=record)
+
     def stream_and_store(
         self,
         question: str,

@@ -22,6 +22,7 @@ from assistant.domain.validation import check_inquiry
 from serving.audit import audit
 from serving.login_throttle import LoginThrottled, throttled_message
 from serving.web import render
+from serving.web.knowledge import build_knowledge_section
 from serving.web.service import WebService
 from serving.web.staff_curated import build_curated_section
 
@@ -247,14 +248,17 @@ def build_staff_tab(service: WebService) -> None:
             refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
         table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
         curated_views, curated_outs = build_curated_section(service, token, current, inquiry, body)
+        knowledge_refresh, knowledge_outs = build_knowledge_section(service, token)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]
+
     def fill_sections(tok: str | None) -> tuple[Any, ...]:
         return curated_views(tok) if service.auth.verify(tok) else tuple(gr.update() for _ in curated_outs)
 
-    login_btn.click(h.login, [user, password], login_outs).then(fill_sections, [token], curated_outs)
-    password.submit(h.login, [user, password], login_outs).then(fill_sections, [token], curated_outs)
+    for trigger in (login_btn.click, password.submit):
+        trigger(h.login, [user, password], login_outs).then(fill_sections, [token], curated_outs).then(
+            knowledge_refresh, [token], knowledge_outs)
     logout_btn.click(h.logout, None, [token, login_col, desk_col, login_msg, who])
     make_btn.click(h.make_draft, [token, inquiry], [current, *fields, sources, note])
     new_btn.click(h.new_draft, None, [current, inquiry, *fields, sources, note])

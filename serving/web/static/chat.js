@@ -158,6 +158,7 @@
       const meta = el("p", "koubo-passage-meta");
       const parts = [];
       if (g.issuer) parts.push("発行：" + g.issuer + (g.published ? "（" + g.published + "）" : ""));
+      else if (g.published) parts.push("資料の日付：" + g.published);
       if (g.file) parts.push("ファイル：" + g.file);
       meta.appendChild(document.createTextNode(parts.join("／")));
       if (g.url && safeUrl(g.url)) {
