@@ -169,6 +169,9 @@ class Knowledge:
         known = programme_labels(self.settings.corpus_dir)
         if not programme:
             raise KnowledgeError("この文書が属する事業を選んでください。", "programme missing")
+        if not known:
+            raise KnowledgeError("この資料フォルダには事業の規程ファイル（programmes/*.yaml）がありません。先に規程ファイルを"
+                                 "追加してください（docs/programmes.md）。", "no programme files in the corpus folder")
         if programme not in known:
             labels = "、".join(f"{name}（{p}）" for p, name in known.items())
             raise KnowledgeError(f"事業「{programme[:50]}」は登録されていません。次から選んでください: {labels}",

@@ -8,13 +8,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 
 import httpx
 import pytest
 
 from assistant.answer.engine import Assistant
-from assistant.domain.config import load_settings
+from assistant.domain.config import PACKAGED_CORPUS, load_settings
+from corpus.ingest import ensure_index
 from serving.api import create_app
 from tests.web_fixtures import STAFF_NAME, STAFF_PASSWORD, ServerThread, make_service
 
@@ -29,8 +31,10 @@ def server(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "memo.txt").write_text("1. 概要\n\n計算資源の確保について補足する説明資料です。\n", encoding="utf-8")
+    shutil.copytree(PACKAGED_CORPUS / "programmes", corpus / "programmes")  # the programmes uploads belong to
     settings = load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, index_reload_s=600,
                              max_file_mb=0.5, max_body_bytes=4096, _env_file=None)
+    ensure_index(settings)  # the composition root opens the index; answering never ingests
     assistant = Assistant.from_settings(settings, backend="offline")
     service = make_service(settings, assistant, tmp_path / "koubo.sqlite3")
     with ServerThread(create_app(service.settings, service=service, mount_ui=False)) as srv:

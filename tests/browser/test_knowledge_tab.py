@@ -4,6 +4,8 @@ Its own server and index per test (uploads change the index). Screenshots go to 
 
 from __future__ import annotations
 
+import shutil
+
 import re
 
 import pytest
@@ -20,13 +22,17 @@ V2 = "1. 説明会\n\n説明会は本省の会議室で木曜日に開催しま�
 @pytest.fixture()
 def knowledge_web(tmp_path):
     from assistant.answer.engine import Assistant
-    from assistant.domain.config import load_settings
+    from assistant.domain.config import PACKAGED_CORPUS, load_settings
+    from corpus.ingest import ensure_index
     from serving.api import create_app
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "memo.txt").write_text("1. 概要\n\n計算資源の確保について補足する説明資料です。\n", encoding="utf-8")
+    # The programmes a document can belong to come from the corpus folder's programme files.
+    shutil.copytree(PACKAGED_CORPUS / "programmes", corpus / "programmes")
     settings = load_settings(data_dir=tmp_path / "data", corpus_dir=corpus, index_reload_s=600, _env_file=None)
+    ensure_index(settings)  # the composition root opens the index; answering never ingests
     service = make_service(settings, Assistant.from_settings(settings, backend="offline"), tmp_path / "db.sqlite3")
     with ServerThread(create_app(service.settings, service=service)) as srv:
         yield srv.url, service
