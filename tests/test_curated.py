@@ -333,9 +333,12 @@ def test_new_version_without_the_quote_makes_the_answer_stale(tmp_path, corpus_c
     assert served.ask(PARAPHRASE).curated_id is None
     assert [a["action"] for a in storage.audit_records()][-1] == "curated.stale"
 
-    # The old text back (a restored version): the answer is served again.
+    # The old version served again (`koubo docs restore`, issue #15): the answer is served again. Putting the old
+    # text back in the folder is not enough: content seen before does not replace the served version.
     path.write_text(original, encoding="utf-8")
     assert main(["ingest", "--quiet"]) == 0
+    assert storage.get_curated(cid)["status"] == "stale"
+    assert main(["docs", "restore", DOC, "1", "--quiet"]) == 0
     assert storage.get_curated(cid)["status"] == "active"
 
 

@@ -128,11 +128,11 @@ def test_cli_list_history_retire_restore(setup, capsys, monkeypatch):
     assert {r["doc_id"]: r["status"] for r in list_documents(settings)} == {"memo": "active", "notice": "retired"}
 
     capsys.readouterr()
-    assert main(["docs", "retire", "notice"]) == 1
+    assert main(["docs", "retire", "notice"]) == 2
     assert "すでに公開を停止" in capsys.readouterr().err
-    assert main(["docs", "restore", "notice", "7"]) == 1
+    assert main(["docs", "restore", "notice", "7"]) == 2
     assert "版 7 はありません" in capsys.readouterr().err
-    assert main(["docs", "history", "nothing-here"]) == 1
+    assert main(["docs", "history", "nothing-here"]) == 2
     assert "登録されていません" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         main(["ingest", "--as-of", "2024-13-01"])  # not a date: a usage error in Japanese

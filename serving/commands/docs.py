@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from serving.commands.ingest import recheck_curated
+
 STATUS_JA = {"active": "公開中", "retired": "公開停止"}
 
 
@@ -61,7 +63,7 @@ def run_history(args: argparse.Namespace) -> int:
         versions = history(_settings(), args.id)
     except DocsError as exc:
         print(exc.message_ja, file=sys.stderr)
-        return 1
+        return 2
     for v in versions:
         if args.json:
             print(json.dumps(v.as_dict(), ensure_ascii=False))
@@ -74,22 +76,26 @@ def run_history(args: argparse.Namespace) -> int:
 def run_retire(args: argparse.Namespace) -> int:
     from corpus.docs import DocsError, retire
 
+    settings = _settings()
     try:
-        report = retire(_settings(), args.id, progress=not args.quiet)
+        report = retire(settings, args.id, progress=not args.quiet)
     except DocsError as exc:
         print(exc.message_ja, file=sys.stderr)
-        return 1
+        return 2
     print(report.summary_ja())
+    recheck_curated(settings)
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
     from corpus.docs import DocsError, restore
 
+    settings = _settings()
     try:
-        report = restore(_settings(), args.id, args.version, progress=not args.quiet)
+        report = restore(settings, args.id, args.version, progress=not args.quiet)
     except DocsError as exc:
         print(exc.message_ja, file=sys.stderr)
-        return 1
+        return 2
     print(report.summary_ja())
+    recheck_curated(settings)
     return 0

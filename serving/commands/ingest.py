@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assistant.domain.config import load_settings
+from assistant.domain.config import Settings, load_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,10 +40,15 @@ def run(args: argparse.Namespace) -> int:
                     export_embedding_cache=args.export_embedding_cache, as_of=args.as_of)
     print(report.summary_ja())
     if report.generation:
-        from serving.curated import refresh_after_ingest
-
-        stale = refresh_after_ingest(settings)
-        if stale:
-            print(f"  ⚠ 資料の変更により、事務局回答 {len(stale)} 件（ID: {', '.join(map(str, stale))}）が"
-                  "「要確認」になりました。スタッフ用画面で再承認するか、取り下げてください。")
+        recheck_curated(settings)
     return 1 if report.errors and not report.documents else 0
+
+
+def recheck_curated(settings: Settings) -> None:
+    """After the served documents changed: curated answers whose quotes are gone become 要確認 (printed)."""
+    from serving.curated import refresh_after_ingest
+
+    stale = refresh_after_ingest(settings)
+    if stale:
+        print(f"  ⚠ 資料の変更により、事務局回答 {len(stale)} 件（ID: {', '.join(map(str, stale))}）が"
+              "「要確認」になりました。スタッフ用画面で再承認するか、取り下げてください。")
