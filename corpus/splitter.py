@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.domain.schema import SECTION_SEP, Chunk
-from assistant.domain.text import match_key, sentence_spans
+from assistant.domain.text import match_key, sentence_spans, skip_spaces, trim_end
 
 # --- line classification -------------------------------------------------------------------------------------
 
@@ -303,18 +303,6 @@ def _sentence_units(text: str, start: int, end: int, size: int) -> list[_Unit]:
     return units
 
 
-def _skip_space(text: str, i: int, end: int) -> int:
-    while i < end and text[i].isspace():
-        i += 1
-    return i
-
-
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
-
-
 def _hard_split(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
     """Cut a span longer than ``size``, preferring a 、 or space in the last part of each window."""
     out = []
@@ -324,8 +312,8 @@ def _hard_split(text: str, start: int, end: int, size: int) -> list[tuple[int, i
         soft = max(text.rfind(ch, window_from, cut) for ch in _SOFT_BREAKS)
         if soft >= window_from:
             cut = soft + 1
-        out.append((start, _rstrip(text, start, cut)))
-        start = _skip_space(text, cut, end)
+        out.append((start, trim_end(text, start, cut)))
+        start = skip_spaces(text, cut, end)
     if end > start:
         out.append((start, end))
     return out

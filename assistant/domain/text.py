@@ -56,7 +56,7 @@ def sentence_spans(
     end = len(line) if end is None else end
     out = []
     depth = 0
-    s = _skip_space(line, start, end)
+    s = skip_spaces(line, start, end)
     j = s
     while j < end:
         c = line[j]
@@ -71,12 +71,12 @@ def sentence_spans(
             while k < end and (line[k] in _CLOSE or line[k] in _STOPS):
                 k += 1
             out.append((s, k))
-            s = _skip_space(line, k, end)
+            s = skip_spaces(line, k, end)
             j = s
             depth = 0
             continue
         j += 1
-    tail_end = _rstrip(line, s, end)
+    tail_end = trim_end(line, s, end)
     if tail_end > s:
         out.append((s, tail_end))
     return out
@@ -87,13 +87,15 @@ def split_sentences(text: str) -> list[str]:
     return [line[a:b] for line in text.splitlines() for a, b in sentence_spans(line)]
 
 
-def _skip_space(text: str, i: int, end: int) -> int:
+def skip_spaces(text: str, i: int, end: int) -> int:
+    """The first index from ``i`` (before ``end``) that is not white space."""
     while i < end and text[i].isspace():
         i += 1
     return i
 
 
-def _rstrip(text: str, start: int, end: int) -> int:
+def trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over trailing white space, not before ``start``."""
     while end > start and text[end - 1].isspace():
         end -= 1
     return end

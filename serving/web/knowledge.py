@@ -19,8 +19,8 @@ import gradio as gr
 from assistant.domain.text import japanese_date
 from serving.knowledge import Job, KnowledgeError, programme_check, programme_labels
 from serving.web.service import WebService
+from serving.web.staff_session import SessionHandlers
 
-_EXPIRED = "ログインの有効期限が切れたか、ログインしていません。もう一度ログインしてください。"
 STATUS_JA = {"active": "公開中", "retired": "公開停止"}
 DOC_HEADERS = ["文書ID", "タイトル", "状態", "公開中の版", "版数", "資料の日付", "取り込み日時", "チャンク", "事業"]
 VERSION_HEADERS = ["版", "状態", "資料の日付", "取り込み日時", "チャンク", "sha256", "ファイル"]
@@ -74,20 +74,12 @@ def check_html(corpus_dir: Path, programme: str) -> str:
             f"</strong></p><p>{html.escape(result['text'])}</p></div>")
 
 
-class KnowledgeHandlers:
-    def __init__(self, service: WebService) -> None:
-        self.service = service
-
-    def _who(self, token: str | None) -> str:
-        name = self.service.auth.verify(token)
-        if not name:
-            raise gr.Error(_EXPIRED, title="ログインが必要です")
-        return name
-
+class KnowledgeHandlers(SessionHandlers):
     def _listing(self) -> tuple[str, Any]:
         rows = self.service.knowledge.documents()
-        return documents_table(rows, programme_labels(self.service.settings.corpus_dir)), gr.update(choices=[(f"{r['doc_id']}（{STATUS_JA[r['status']]}）", r["doc_id"])
-                                                         for r in rows])
+        labels = programme_labels(self.service.settings.corpus_dir)
+        choices = [(f"{r['doc_id']}（{STATUS_JA[r['status']]}）", r["doc_id"]) for r in rows]
+        return documents_table(rows, labels), gr.update(choices=choices)
 
     def refresh(self, token: str | None) -> tuple[Any, Any]:
         if not self.service.auth.verify(token):

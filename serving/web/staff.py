@@ -25,6 +25,7 @@ from serving.web import render
 from serving.web.knowledge import build_knowledge_section
 from serving.web.service import WebService
 from serving.web.staff_curated import build_curated_section
+from serving.web.staff_session import SessionHandlers
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,6 @@ def client_of(request: gr.Request | None) -> str:
 STATUS_JA = {"draft": "下書き", "sent": "送信済み"}
 DRAFT_HEADERS = ["ID", "件名", "状態", "作成者", "更新日時"]
 
-_EXPIRED = "ログインの有効期限が切れたか、ログインしていません。もう一度ログインしてください。"
 
 
 def email_text(subject: str, salutation: str, body: str, signature: str) -> str:
@@ -57,17 +57,12 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^\w\-]+", "_", text)[:40].strip("_") or "draft"
 
 
-class StaffHandlers:
+class StaffHandlers(SessionHandlers):
     def __init__(self, service: WebService) -> None:
-        self.service = service
+        super().__init__(service)
         self._downloads = Path(tempfile.mkdtemp(prefix="koubo-drafts-"))
 
     # --- auth --------------------------------------------------------------------------------------------------
-    def _who(self, token: str | None) -> str:
-        name = self.service.auth.verify(token)
-        if not name:
-            raise gr.Error(_EXPIRED, title="ログインが必要です")
-        return name
 
     def login(self, name: str, password: str, request: gr.Request | None = None) -> tuple[Any, ...]:
         if not self.service.auth.enabled:

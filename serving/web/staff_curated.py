@@ -21,6 +21,7 @@ from assistant.domain.text import split_sentences
 from serving.curated import MAX_QUOTE_CHARS, CuratedInputError, validate
 from serving.storage import CuratedConflict
 from serving.web.service import WebService
+from serving.web.staff_session import SessionHandlers
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ PREFILL_QUOTE_CHARS = 300
 _MARKERS = re.compile(r"\[\d+\]")
 CONFLICT_NOTE = ("⚠ 保存できません: この事務局回答は、開いた後に別の担当者が更新しました。入力内容はこの画面に"
                  "残っています。必要ならコピーしてから開き直し、もう一度編集してください。")
-_EXPIRED = "ログインの有効期限が切れたか、ログインしていません。もう一度ログインしてください。"
 
 
 def citations_text(citations: list[dict[str, Any]]) -> str:
@@ -118,16 +118,7 @@ def feedback_html(rows: list[dict[str, Any]]) -> str:
     return f'<div class="koubo-feedback-list">{"".join(items)}</div>'
 
 
-class CuratedHandlers:
-    def __init__(self, service: WebService) -> None:
-        self.service = service
-
-    def _who(self, token: str | None) -> str:
-        name = self.service.auth.verify(token)
-        if not name:
-            raise gr.Error(_EXPIRED, title="ログインが必要です")
-        return name
-
+class CuratedHandlers(SessionHandlers):
     def _programmes(self) -> list[str]:
         from assistant.retrieval.lexicon import programme_documents
 
