@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from assistant.domain.text import match_key
+
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_fresh.jsonl"
 NEAR_DUPLICATE = 0.5
 
@@ -399,7 +401,6 @@ def build() -> list[dict]:
 
 
 def _trigrams(text: str) -> set[str]:
-    from assistant.domain.text import match_key
 
     t = match_key(text)
     return {t[i:i + 3] for i in range(max(len(t) - 2, 1))}

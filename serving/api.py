@@ -6,7 +6,6 @@ Blocking calls into the Assistant run in the thread pool so the event loop never
 
 from __future__ import annotations
 
-import base64
 import io
 import logging
 import re
@@ -20,17 +19,29 @@ from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.domain.config import Settings
-from assistant.domain.text import has_lone_surrogates
 from assistant.domain.validation import check_inquiry, check_question
+from corpus.docs import passage as find
 from serving.audit import audit
 from serving.auth import COOKIE_NAME
-from serving.login_throttle import LoginThrottled, throttled_message
+from serving.curated_api import add_curated_routes
+from serving.http_deps import (
+    ERRORS,
+    ApiError,
+    ErrorBody,
+    RowId,
+    Text,
+    client_key,
+    rate_limit,
+    require_staff,
+    staff_login_or_429,
+)
+from serving.knowledge import KnowledgeError
 from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
-from serving.web.limits import BodySizeLimit, rate_limited_message
+from serving.web.limits import BodySizeLimit
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, sse_events
 
@@ -47,23 +58,6 @@ except PackageNotFoundError:  # running from a source tree without an install
     VERSION = "0.0.0+local"
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, detail: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.message, self.detail, self.headers = status, message, detail, headers
-
-
-# --- request / response models ---------------------------------------------------------------------------------
-def _encodable(text: str) -> str:
-    if has_lone_surrogates(text):
-        raise ValueError("text holds a lone UTF-16 surrogate; send valid UTF-8")
-    return text
-
-
-# Every text field: a lone surrogate (JSON "\ud800") is a 422, not a failure when the text is stored or tokenised.
-Text = Annotated[str, AfterValidator(_encodable)]
-# SQLite's INTEGER is 64-bit signed.
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class HistoryTurn(BaseModel):
@@ -127,14 +121,6 @@ class LoginRequest(BaseModel):
     password: Text = Field(max_length=200)
 
 
-class ErrorBody(BaseModel):
-    message: str = Field(description="Japanese, for the user.")
-    detail: str = Field(description="English, for developers.")
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    s: {"model": ErrorBody} for s in (401, 413, 422, 429, 503)
-}
 
 
 class RestoreRequest(BaseModel):
@@ -146,57 +132,6 @@ UPLOAD_ENVELOPE_BYTES = 64 * 1024
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _service(request: Request) -> WebService:
-    return request.app.state.koubo
-
-
-def _rate_limit(service: WebService, request: Request) -> None:
-    wait = service.limiter.hit(client_key(request))
-    if wait is not None:
-        raise ApiError(429, rate_limited_message(wait), f"rate limit of {service.limiter.limit}/minute exceeded",
-                       headers={"Retry-After": str(max(1, round(wait)))})
-
-
-def _basic_credentials(value: str) -> tuple[str, str]:
-    """(name, password) from an HTTP basic auth value; ("", "") when it is not valid base64 of UTF-8."""
-    try:
-        name, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError; so is non-ASCII input
-        return "", ""
-    return name, password
-
-
-async def _staff_login(service: WebService, request: Request, name: str, password: str) -> str | None:
-    """service.staff_login in a worker thread (bcrypt), a lockout turned into 429 with Retry-After."""
-    try:
-        return await run_in_threadpool(service.staff_login, name, password, client_key(request))
-    except LoginThrottled as exc:
-        raise ApiError(429, throttled_message(exc.retry_after),
-                       f"too many failed staff logins for this account or client; retry after {exc.retry_after} s",
-                       headers={"Retry-After": str(exc.retry_after)}) from None
-
-
-async def require_staff(request: Request) -> str:
-    """The staff name from HTTP basic auth, a bearer token or the session cookie; else 401 (429 when locked out)."""
-    service = _service(request)
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "basic" and value:
-        name, password = _basic_credentials(value.strip())
-        if name and (who := await _staff_login(service, request, name, password)):
-            return who
-    token = value.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE_NAME)
-    name = service.auth.verify(token)
-    if name:
-        return name
-    raise ApiError(401, "スタッフ用の機能です。ユーザー名とパスワードでログインしてください。",
-                   "staff login required (HTTP basic auth, Bearer token or session cookie)",
-                   headers={"WWW-Authenticate": 'Basic realm="koubo staff", charset="UTF-8"'})
-
 
 # The status of each refused question (assistant.domain.validation says why, in Japanese and English).
 _QUESTION_STATUS = {"empty": 422, "too_long": 413, "invalid_characters": 422}
@@ -282,7 +217,7 @@ def create_app(
               summary="Answer one question with citations")
     async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
         question = _checked_question(body.question, settings.max_question_chars)
-        _rate_limit(service, request)
+        rate_limit(service, request)
         history = [h.model_dump() for h in body.history]
         turn_id, answer = await run_in_threadpool(
             service.ask_and_store, question, history,
@@ -301,7 +236,7 @@ def create_app(
         Validation, rate limit and storage are those of /api/ask; the turn is filed under the browser session
         cookie so the web UI can list it later."""
         question = _checked_question(body.question, settings.max_question_chars)
-        _rate_limit(service, request)
+        rate_limit(service, request)
         sid = _session_id(request)
         history = [h.model_dump() for h in body.history]
         conversation_id = body.conversation_id or f"web-{uuid.uuid4().hex[:16]}"
@@ -330,7 +265,7 @@ def create_app(
 
     @app.post("/api/feedback", responses=ERRORS, tags=["applicant"], summary="Like or dislike an answer")
     async def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:
-        _rate_limit(service, request)
+        rate_limit(service, request)
         try:
             fid = await run_in_threadpool(service.storage.add_feedback, body.turn_id, body.rating, body.comment)
         except KeyError:
@@ -345,7 +280,7 @@ def create_app(
     @app.post("/api/login", responses=ERRORS, tags=["staff"],
               summary="Staff login: sets the session cookie and returns a bearer token")
     async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
-        name = await _staff_login(service, request, body.name, body.password)
+        name = await staff_login_or_429(service, request, body.name, body.password)
         if not name:
             raise ApiError(401, "ユーザー名またはパスワードが正しくありません。", "invalid staff credentials")
         token = service.auth.issue(name)
@@ -391,7 +326,6 @@ def create_app(
         return Response(await run_in_threadpool(dump), media_type="application/x-ndjson",
                         headers={"Content-Disposition": 'attachment; filename="koubo-export.jsonl"'})
 
-    from serving.curated_api import add_curated_routes
 
     add_curated_routes(app, service)
     _document_routes(app, service)
@@ -405,7 +339,6 @@ def create_app(
 
 
 def _knowledge_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    from serving.knowledge import KnowledgeError
 
     try:
         return fn(*args, **kwargs)
@@ -469,9 +402,8 @@ def _document_routes(app: FastAPI, service: WebService) -> None:
              summary="A cited passage by chunk id (and document version), also from a version no longer served")
     async def passage(chunk_id: str, request: Request, version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
                       doc: str | None = None) -> dict[str, Any]:
-        from corpus.docs import passage as find
 
-        _rate_limit(service, request)
+        rate_limit(service, request)
         found = await run_in_threadpool(find, service.settings, chunk_id[:64], version,
                                         doc[:100] if doc else None)
         if found is None:

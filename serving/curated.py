@@ -23,6 +23,7 @@ from assistant.answer.curated import CuratedHit, Matcher, entry_from_row
 from assistant.domain.schema import Chunk
 from assistant.domain.text import match_key, split_sentences
 from assistant.retrieval.lexicon import programme_documents
+from assistant.retrieval.retriever import Retriever
 from serving.storage import CuratedConflict, Storage
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,6 @@ def refresh_after_ingest(settings: Any) -> list[int]:
     """For `koubo ingest`: open the storage and the new index, refresh staleness; [] when there is no database."""
     if not settings.sqlite_path.exists():
         return []
-    from assistant.retrieval.retriever import Retriever
 
     retriever = Retriever.from_settings(settings)
     try:

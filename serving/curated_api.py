@@ -10,9 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from serving.api import ERRORS, ApiError, RowId, Text, require_staff
 from serving.curated import MAX_ANSWER_CHARS, MAX_CITATIONS, MAX_QUESTION_CHARS, CuratedInputError, validate
 from serving.curated_export import public_records, to_html
+from serving.http_deps import ERRORS, ApiError, RowId, Text, require_staff
 from serving.storage import CuratedConflict
 from serving.web.service import WebService
 

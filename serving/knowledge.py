@@ -32,6 +32,8 @@ from typing import Any
 from assistant.domain import programmes
 from assistant.domain.config import Settings
 from corpus.catalog import CATALOG_FILE, load_catalog, slug_id, valid_as_of
+from corpus.docs import DocsError, history, list_documents
+from corpus.ingest import ingest
 from corpus.loaders import SUPPORTED
 from corpus.programme_check import corpus_texts, run_check
 
@@ -122,12 +124,10 @@ class Knowledge:
 
     # --- reading ---------------------------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        from corpus.docs import list_documents
 
         return list_documents(self.settings)
 
     def history(self, doc_id: str) -> list[dict[str, Any]]:
-        from corpus.docs import DocsError, history
 
         try:
             return [v.as_dict() for v in history(self.settings, doc_id)]
@@ -297,7 +297,6 @@ class Knowledge:
         return update
 
     def _ingest_upload(self, job: Job, as_of: str) -> None:
-        from corpus.ingest import ingest
 
         assert job._path is not None
         report = ingest(self.settings, [job._path], as_of=as_of or None, on_progress=self._progress(job))
@@ -317,7 +316,6 @@ class Knowledge:
             job.message = f"文書「{job.doc_id}」は公開中の版 {job.version} と同じ内容のため、変更はありません。"
 
     def _change(self, job: Job, retire: str | None = None, restore: tuple[str, int] | None = None) -> None:
-        from corpus.ingest import ingest
 
         report = ingest(self.settings, retire=[retire] if retire else (),
                         restore=dict([restore]) if restore else None, on_progress=self._progress(job))

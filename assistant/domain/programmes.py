@@ -28,7 +28,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.domain.text import match_key
+from assistant.domain.config import Settings
+from assistant.domain.text import match_key, nfkc
 
 log = logging.getLogger(__name__)
 
@@ -536,7 +537,6 @@ class Programmes:
 
     def colloquial_names(self) -> dict[str, tuple[str, ...]]:
         """id → the names applicants write, NFKC-lowercased (match_key-free: spaces kept)."""
-        from assistant.domain.text import nfkc
 
         return {p.id: tuple(nfkc(n).lower() for n in p.names.colloquial) for p in self.items}
 
@@ -655,7 +655,6 @@ def served(corpus_dir: Path, index_dir: Path | None = None) -> Programmes:
 
 def current() -> Programmes:
     """The programmes the settings (KOUBO_CORPUS_DIR, KOUBO_DATA_DIR) name; the calculators' default."""
-    from assistant.domain.config import Settings
 
     s = Settings()
     return served(s.corpus_dir, s.index_dir)

@@ -73,20 +73,14 @@ class View:
     @classmethod
     def of(cls, question: str) -> View:
         surface = nfkc(question)
-        try:
-            norm, reading = default_tokenizer().forms(surface)
-        except Exception:  # noqa: BLE001 - without Sudachi the surface view still works
-            norm, reading = [surface], [_kata(surface)]
+        norm, reading = default_tokenizer().forms(surface)  # Sudachi is a dependency; questions are bounded
         return cls(surface=surface, lower=surface.lower(), norm=Tokens.join(norm),
                    reading=Tokens.join([_kata(r) for r in reading]))
 
 
 @lru_cache(maxsize=2048)
 def _word_forms(word: str) -> tuple[str, str]:
-    try:
-        norm, reading = default_tokenizer().forms(word)
-    except Exception:  # noqa: BLE001
-        return word, ""
+    norm, reading = default_tokenizer().forms(word)
     return "".join(norm), _kata("".join(reading))
 
 

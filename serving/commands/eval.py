@@ -12,6 +12,7 @@ Forms:
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import datetime
@@ -254,7 +255,6 @@ def feedback_cmd(args: argparse.Namespace) -> int:
 
 
 def curated_cmd(args: argparse.Namespace) -> int:
-    import json
 
     from assistant.domain.config import load_settings
     from assistant.index.embeddings import get_embedder

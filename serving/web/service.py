@@ -22,6 +22,7 @@ from corpus.ingest import ensure_index
 from serving.audit import audit
 from serving.auth import StaffAuth
 from serving.curated import StorageCuratedIndex, refresh_staleness
+from serving.knowledge import Knowledge
 from serving.login_throttle import LoginThrottle
 from serving.storage import Storage
 from serving.web.index_watch import IndexWatcher
@@ -107,7 +108,6 @@ class WebService:
     @functools.cached_property
     def knowledge(self) -> Any:
         """Document uploads, retire/restore jobs (serving.knowledge.Knowledge); a finished job switches the index."""
-        from serving.knowledge import Knowledge
 
         def switch() -> None:
             if self.index_watch is not None:

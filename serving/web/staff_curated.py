@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant.answer.curated import approved_date
 from assistant.domain.text import split_sentences
+from assistant.retrieval.lexicon import programme_documents
 from serving.curated import MAX_QUOTE_CHARS, CuratedInputError, validate
 from serving.storage import CuratedConflict
 from serving.web.service import WebService
@@ -120,7 +121,6 @@ def feedback_html(rows: list[dict[str, Any]]) -> str:
 
 class CuratedHandlers(SessionHandlers):
     def _programmes(self) -> list[str]:
-        from assistant.retrieval.lexicon import programme_documents
 
         return [NO_PROGRAMME, *programme_documents()]
 
