@@ -72,3 +72,20 @@ def test_summary_includes_figures_and_caveats():
     out = execute("subsidy_amount", {"programme": "ai-compute-infra", "rate": "1/2以内", "items": [{"category": "equipment", "amount": 2e8}]})
     text = summary_of("subsidy_amount", out["result"])
     assert "100,000,000円（1億円）" in text and "上限" in text and "【留意点】" in text
+
+
+def test_the_schemas_sent_to_the_llm_carry_the_served_programmes():
+    """What bind_tools sends (strict) must constrain `programme` to the programme files' ids: vLLM's grammar
+    follows this schema, so a missing enum lets a model write any string there."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    from assistant.domain.programmes import current
+    from assistant.tools import ALL_TOOLS
+
+    ids = {p.id for p in current()}
+    for tool in ALL_TOOLS:
+        params = convert_to_openai_tool(tool, strict=True)["function"]["parameters"]
+        assert params["additionalProperties"] is False
+        enum = params["properties"].get("programme", {}).get("enum")
+        if tool.name in ("subsidy_rate", "subsidy_amount", "programme_schedule"):
+            assert enum is not None and ids <= set(enum), (tool.name, enum)

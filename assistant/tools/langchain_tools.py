@@ -24,7 +24,9 @@ def _as_tool(spec: ToolSpec) -> StructuredTool:
         func=run,
         name=spec.name,
         description=spec.description,
-        args_schema=spec.input_model,
+        # The input model's own JSON schema: it carries what the served programme files allow (enums built when the
+        # schema is made), which LangChain's conversion of the model class would drop.
+        args_schema=spec.parameters_schema(),
         handle_validation_error=on_invalid,
     )
 
