@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.make_scope_fresh import near_duplicates
+from evals.make_scope_fresh import near_duplicates, scope_rows
 
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_blind3.jsonl"
 
@@ -295,19 +295,7 @@ NOT_IN_DOCUMENTS: list[str] = [
 
 
 def build() -> list[dict]:
-    rows: list[dict] = []
-    groups = [
-        ("out_of_scope", [(k, q) for k, qs in OUT_OF_SCOPE.items() for q in qs]),
-        ("answered", [("in_scope", q) for q in ANSWERED]),
-        ("not_in_documents", [("not_in_documents", q) for q in NOT_IN_DOCUMENTS]),
-    ]
-    for coverage, items in groups:
-        for kind, question in items:
-            rows.append({"question": question, "kind": kind, "expected_coverage": coverage,
-                         "out_of_scope": coverage == "out_of_scope", "split": "blind3",
-                         "category": "out_of_scope" if coverage == "out_of_scope" else "scope_blind3",
-                         "tags": ["scope_blind3"]})
-    return [{"id": f"b{n:03d}", **r} for n, r in enumerate(rows, start=1)]
+    return scope_rows(OUT_OF_SCOPE, ANSWERED, NOT_IN_DOCUMENTS, "blind3", "b")
 
 
 def main() -> None:

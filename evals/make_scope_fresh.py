@@ -384,20 +384,26 @@ NOT_IN_DOCUMENTS: list[str] = [
 ]
 
 
-def build() -> list[dict]:
+def scope_rows(out_of_scope: dict[str, list[str]], answered: list[str], not_in_documents: list[str], split: str,
+               prefix: str) -> list[dict]:
+    """The rows of a held-out scope set in the dev set's format (ids ``<prefix>001`` …, one split)."""
     rows: list[dict] = []
     groups = [
-        ("out_of_scope", [(k, q) for k, qs in OUT_OF_SCOPE.items() for q in qs]),
-        ("answered", [("in_scope", q) for q in ANSWERED]),
-        ("not_in_documents", [("not_in_documents", q) for q in NOT_IN_DOCUMENTS]),
+        ("out_of_scope", [(k, q) for k, qs in out_of_scope.items() for q in qs]),
+        ("answered", [("in_scope", q) for q in answered]),
+        ("not_in_documents", [("not_in_documents", q) for q in not_in_documents]),
     ]
     for coverage, items in groups:
         for kind, question in items:
             rows.append({"question": question, "kind": kind, "expected_coverage": coverage,
-                         "out_of_scope": coverage == "out_of_scope", "split": "fresh",
-                         "category": "out_of_scope" if coverage == "out_of_scope" else "scope_fresh",
-                         "tags": ["scope_fresh"]})
-    return [{"id": f"f{n:03d}", **r} for n, r in enumerate(rows, start=1)]
+                         "out_of_scope": coverage == "out_of_scope", "split": split,
+                         "category": "out_of_scope" if coverage == "out_of_scope" else f"scope_{split}",
+                         "tags": [f"scope_{split}"]})
+    return [{"id": f"{prefix}{n:03d}", **r} for n, r in enumerate(rows, start=1)]
+
+
+def build() -> list[dict]:
+    return scope_rows(OUT_OF_SCOPE, ANSWERED, NOT_IN_DOCUMENTS, "fresh", "f")
 
 
 def _trigrams(text: str) -> set[str]:
