@@ -101,7 +101,7 @@ class Judge:
         self.prompt = prompt or load_prompt()
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Judge":
+    def from_settings(cls, settings: Any) -> Judge:
         if not settings.llm_configured:
             raise ConfigError(
                 "--judge には LLM のエンドポイントが必要です。"

@@ -14,7 +14,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -388,7 +388,7 @@ def build_summary(
     summary["dataset"] = {"path": str(dataset_path), "sha256": file_sha256(dataset_path)}
     summary["git"] = git_state()
     summary["settings"] = settings
-    summary["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    summary["timestamp"] = datetime.now(UTC).isoformat(timespec="seconds")
     return summary
 
 

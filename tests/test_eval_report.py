@@ -45,7 +45,7 @@ def test_markdown_report_has_headline_categories_and_each_failure(dataset, setti
     assert "| tool name accuracy | 50.0% |" in md and "| citation validity | 50.0% |" in md
     assert "| gpu_nodes | 2 | 1 |" in md and "| subsidy_rate | 1 | 0 | 100.0% |" in md
     assert "## Failures (3)" in md
-    failing = re.findall(r"^### (\S+)", md, flags=re.M)
+    failing = re.findall(r"^### (\S+)", md, flags=re.MULTILINE)
     assert failing == ["n1", "o1", "e1"]  # r1 passed everything
     n1 = md.split("### n1")[1].split("### o1")[0]
     assert "must_include missing" in n1 and "expected tool not called" in n1 and "invalid citation" in n1

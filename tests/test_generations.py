@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.domain.config import load_settings
 from assistant.answer.engine import Assistant
+from assistant.domain.config import load_settings
 from assistant.index.generations import Generations, resolve
 from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ingest

@@ -12,9 +12,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer import guard
-
-from assistant.answer import scope
+from assistant.answer import guard, scope
 from assistant.answer.scope import NOT_IN_DOCUMENTS_PHRASE
 
 DEV_SET_PATH = "evals/datasets/scope_dev.jsonl"

@@ -144,7 +144,7 @@ class Settings(BaseSettings):
         return None if isinstance(v, str) and not v.strip() else v
 
     @model_validator(mode="after")
-    def _check(self) -> "Settings":
+    def _check(self) -> Settings:
         if self.chunk_overlap >= self.chunk_size:
             raise ConfigError(
                 f"KOUBO_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "

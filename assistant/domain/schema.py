@@ -41,7 +41,7 @@ class Chunk(BaseModel):
         }
 
     @classmethod
-    def from_store(cls, id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+    def from_store(cls, id: str, text: str, meta: dict[str, Any]) -> Chunk:
         return cls(
             id=id,
             text=text,

@@ -42,7 +42,7 @@ class BM25Index:
     @classmethod
     def build(
         cls, docs: Sequence[tuple[str, Sequence[str]]], k1: float = 1.2, b: float = 0.75
-    ) -> "BM25Index":
+    ) -> BM25Index:
         """Build from (chunk id, tokens) pairs."""
         vocab: dict[str, int] = {}
         rows, cols, vals = [], [], []
@@ -170,7 +170,7 @@ class BM25Index:
             f.write(json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
-    def load(cls, path: Path) -> "BM25Index":
+    def load(cls, path: Path) -> BM25Index:
         meta = json.loads(path.read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"{path}: BM25 format {meta.get('format')} != {FORMAT_VERSION}; re-run koubo ingest")

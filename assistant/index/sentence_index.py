@@ -79,7 +79,7 @@ class SentenceIndex:
         """Chunks that have sentence vectors."""
         return {str(m.get("chunk_id")) for m in self._metadatas()}
 
-    def embed(self, chunks: Sequence[Chunk], batch_size: int = 32) -> "SentenceBatch":
+    def embed(self, chunks: Sequence[Chunk], batch_size: int = 32) -> SentenceBatch:
         """Embed the sentences of ``chunks`` without writing anything (ingestion embeds before it writes)."""
         batch = SentenceBatch([c.id for c in chunks])
         for c in chunks:
@@ -92,7 +92,7 @@ class SentenceIndex:
             batch.vectors[i : i + batch_size] = self.store.embedder.embed_passages(batch.texts[i : i + batch_size])
         return batch
 
-    def write(self, batch: "SentenceBatch") -> None:
+    def write(self, batch: SentenceBatch) -> None:
         """Store an embedded batch, replacing whatever sentence vectors its chunks had."""
         self.delete(batch.chunk_ids)
         self._counter.invalidate()

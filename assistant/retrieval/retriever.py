@@ -97,7 +97,7 @@ class Retriever:
         return served_programmes(self.settings.corpus_dir, self.settings.index_dir)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> "Retriever":
+    def from_settings(cls, settings: Settings, store: ChunkStore | None = None) -> Retriever:
         missing = IndexMissingError(
             f"no index in {settings.index_dir if not settings.chroma_host else settings.chroma_host}: "
             "run `koubo ingest` first"

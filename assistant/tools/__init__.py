@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.tools.results import ToolCitation, ToolOutput, yen
 from assistant.tools.registry import TOOLS, ToolSpec, describe_error, execute, summary_of
+from assistant.tools.results import ToolCitation, ToolOutput, yen
 
 __all__ = ["ALL_TOOLS", "TOOLS", "ToolCitation", "ToolOutput", "ToolSpec", "describe_error", "execute", "summary_of", "yen"]
 

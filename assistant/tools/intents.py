@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.retrieval.tokenizer import default_tokenizer
 from assistant.domain.text import nfkc
+from assistant.retrieval.tokenizer import default_tokenizer
 
 THRESHOLD = 2
 # Readings shorter than this collide too often (キカン: 期間/機関, ジキ: 時期/磁気) to stand for a word.
@@ -183,9 +183,7 @@ def scores(
     if has_node_count:
         s.nodes += 3
     elif (has_any(view, NODE_TOPIC) or has_any(view, NODE_COUNT_ASK)) and not _PER_UNIT.search(q):
-        if has_any(view, NODE_COUNT_ASK):
-            s.nodes += 2
-        elif not has_money and (has_any(view, NODE_LIMIT_ASK) or has_any(view, NODE_SHAPE_ASK)):
+        if has_any(view, NODE_COUNT_ASK) or not has_money and (has_any(view, NODE_LIMIT_ASK) or has_any(view, NODE_SHAPE_ASK)):
             s.nodes += 2
     s.nodes -= penalty
 

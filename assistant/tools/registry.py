@@ -12,7 +12,6 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.domain import programmes
 from assistant.domain.programmes import ALL
-
 from assistant.tools.amounts import SubsidyAmountInput, SubsidyAmountResult, subsidy_amount
 from assistant.tools.nodes import GpuNodePlanInput, GpuNodePlanResult, gpu_node_plan
 from assistant.tools.rates import SubsidyRateInput, SubsidyRateResult, subsidy_rate

@@ -22,10 +22,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.domain.text import nfkc
-from assistant.tools import intents
 from assistant.domain.programmes import Programmes
-from assistant.tools import programme_arg
+from assistant.domain.text import nfkc
+from assistant.tools import intents, programme_arg
 from assistant.tools.numerals import NUMBER_RUN, NUMBER_RUN_WITHOUT_COMMAS, mask_long_numbers, parse_number
 
 log = logging.getLogger(__name__)

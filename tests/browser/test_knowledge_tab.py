@@ -4,9 +4,8 @@ Its own server and index per test (uploads change the index). Screenshots go to 
 
 from __future__ import annotations
 
-import shutil
-
 import re
+import shutil
 
 import pytest
 
