@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant.answer.compose import MAX_BULLETS
-from assistant.answer.engine import CONDENSE_TURN_CHARS, heuristic_condense
+from assistant.answer.condense import CONDENSE_TURN_CHARS, heuristic_condense
 from assistant.answer.followup import depends_on_history
 from assistant.domain import prompts
 from assistant.domain.text import japanese_date, match_key, split_sentences

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from assistant.answer.engine import heuristic_condense
+from assistant.answer.condense import heuristic_condense
 from assistant.domain.text import contains
 from assistant.domain.validation import bound_history
 from assistant.retrieval.retriever import embeddable_query
