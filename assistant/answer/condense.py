@@ -47,7 +47,7 @@ def condense(question: str, history: History, use_llm: bool, tokenizer: Any, mod
             text = str(getattr(out, "content", "") or "").strip().splitlines()
             if text and 2 <= len(text[0]) <= 300:
                 return text[0].strip()
-        except Exception as exc:  # noqa: BLE001 - condensing is best effort; a bug is logged with its traceback
+        except Exception as exc:
             if is_transport_error(exc):
                 log.warning("condense via LLM failed (%s); using the heuristic", exc)
             else:

@@ -183,7 +183,7 @@ def _letter_from_text(answer: Answer) -> _Letter:
     return letter
 
 
-def compose_draft(assistant: "Assistant", inquiry: str) -> Draft:
+def compose_draft(assistant: Assistant, inquiry: str) -> Draft:
     inquiry, problem = check_inquiry(inquiry)
     if problem is not None:
         notice = "入力が空です。" if problem.kind == "empty" else "入力を確認してください。"

@@ -62,11 +62,11 @@ class Assistant:
     @classmethod
     def from_settings(
         cls, settings: Settings, backend: BackendChoice = "auto", chat_model: Any = None
-    ) -> "Assistant":
+    ) -> Assistant:
         """The assistant over the index ``settings`` name; the caller (a composition root) has built it."""
         return cls(settings, Retriever.from_settings(settings), backend=backend, chat_model=chat_model)
 
-    def with_retriever(self, retriever: Retriever) -> "Assistant":
+    def with_retriever(self, retriever: Retriever) -> Assistant:
         """The same assistant (settings, backend, chat model, health checker) over another index."""
         return Assistant(self.settings, retriever, backend=self.backend,
                          chat_model=self._chat_model if self._injected_model else None, health=self.health,

@@ -67,7 +67,7 @@ def run_tool_loop(
                 if delta:
                     streamed += delta
                     yield StreamEvent(type="token", text=delta)
-        except Exception as exc:  # noqa: BLE001 - whatever the endpoint does, the user still gets an answer
+        except Exception as exc:
             if not is_transport_error(exc):
                 log.exception("LLM call failed with a non-transport error; answering offline")
             raise LLMUnavailable(f"{type(exc).__name__}: {exc}", streamed) from exc

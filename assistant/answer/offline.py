@@ -47,7 +47,7 @@ def _render_tool(
 ) -> Any:
     try:
         return render(name, args, result, relevance, coverage)
-    except Exception:  # noqa: BLE001 - rendering is presentation; never lose the calculator's answer over it
+    except Exception:
         log.exception("rendering the %s result failed; showing its explanation", name)
         return Rendered(lead=str(result.get("explanation", "")))
 

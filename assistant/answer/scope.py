@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from assistant.answer.guard import has_domain_term
-from assistant.retrieval.lexicon import strip_programme_names
 from assistant.domain.text import nfkc
+from assistant.retrieval.lexicon import strip_programme_names
 
 if TYPE_CHECKING:
-    from assistant.retrieval.retriever import Retriever
     from assistant.domain.schema import Passage
+    from assistant.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
