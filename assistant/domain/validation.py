@@ -29,36 +29,30 @@ class QuestionProblem:
     detail: str
 
 
+def _check(raw: str | None, limit: int, what: str, empty_key: str, too_long_key: str
+           ) -> tuple[str, QuestionProblem | None]:
+    text = (raw or "").strip()
+    if not text:
+        return "", QuestionProblem("empty", prompts.text(empty_key), f"{what} is empty")
+    if len(text) > limit:
+        return text, QuestionProblem(
+            "too_long", prompts.text(too_long_key, n=len(text), limit=limit),
+            f"{what} has {len(text)} characters; the limit is {limit}")
+    if has_lone_surrogates(text):
+        return text, QuestionProblem(
+            "invalid_characters", prompts.text("invalid_characters"),
+            f"{what} holds a lone UTF-16 surrogate; send valid UTF-8")
+    return text, None
+
+
 def check_question(raw: str | None, limit: int) -> tuple[str, QuestionProblem | None]:
     """The stripped question and, when it must not be answered, the problem (else None)."""
-    question = (raw or "").strip()
-    if not question:
-        return "", QuestionProblem("empty", prompts.text("empty_question"), "question is empty")
-    if len(question) > limit:
-        return question, QuestionProblem(
-            "too_long", prompts.text("too_long", n=len(question), limit=limit),
-            f"question has {len(question)} characters; the limit is {limit}")
-    if has_lone_surrogates(question):
-        return question, QuestionProblem(
-            "invalid_characters", prompts.text("invalid_characters"),
-            "question holds a lone UTF-16 surrogate; send valid UTF-8")
-    return question, None
+    return _check(raw, limit, "question", "empty_question", "too_long")
 
 
 def check_inquiry(raw: str | None, limit: int = MAX_INQUIRY_CHARS) -> tuple[str, QuestionProblem | None]:
     """The stripped inquiry email and, when no draft may be made from it, the problem (else None)."""
-    inquiry = (raw or "").strip()
-    if not inquiry:
-        return "", QuestionProblem("empty", prompts.text("empty_inquiry"), "inquiry is empty")
-    if len(inquiry) > limit:
-        return inquiry, QuestionProblem(
-            "too_long", prompts.text("inquiry_too_long", n=len(inquiry), limit=limit),
-            f"inquiry has {len(inquiry)} characters; the limit is {limit}")
-    if has_lone_surrogates(inquiry):
-        return inquiry, QuestionProblem(
-            "invalid_characters", prompts.text("invalid_characters"),
-            "inquiry holds a lone UTF-16 surrogate; send valid UTF-8")
-    return inquiry, None
+    return _check(raw, limit, "inquiry", "empty_inquiry", "inquiry_too_long")
 
 
 def bound_history(history: History | None, max_turns: int, max_chars: int) -> History:
