@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from serving.commands.ingest import recheck_curated
 
@@ -74,25 +76,24 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_retire(args: argparse.Namespace) -> int:
-    from corpus.docs import DocsError, retire
+    from corpus.docs import retire
 
-    settings = _settings()
-    try:
-        report = retire(settings, args.id, progress=not args.quiet)
-    except DocsError as exc:
-        print(exc.message_ja, file=sys.stderr)
-        return 2
-    print(report.summary_ja())
-    recheck_curated(settings)
-    return 0
+    return _change(lambda settings: retire(settings, args.id, progress=not args.quiet))
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from corpus.docs import DocsError, restore
+    from corpus.docs import restore
+
+    return _change(lambda settings: restore(settings, args.id, args.version, progress=not args.quiet))
+
+
+def _change(apply: Callable[[Any], Any]) -> int:
+    """Retire or restore: the report, then curated answers re-checked; a refused change is one line, exit 2."""
+    from corpus.docs import DocsError
 
     settings = _settings()
     try:
-        report = restore(settings, args.id, args.version, progress=not args.quiet)
+        report = apply(settings)
     except DocsError as exc:
         print(exc.message_ja, file=sys.stderr)
         return 2
