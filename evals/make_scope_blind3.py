@@ -14,10 +14,9 @@ All items carry ``split: blind3``; the whole file is held out.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from evals.make_scope_fresh import near_duplicates, scope_rows
+from evals.make_scope_fresh import scope_rows, write_set
 
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_blind3.jsonl"
 
@@ -299,19 +298,7 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    rows = build()
-    questions = [r["question"] for r in rows]
-    dupes = {q for q in questions if questions.count(q) > 1}
-    if dupes:
-        raise SystemExit(f"duplicate questions: {sorted(dupes)}")
-    root = OUT.parent
-    others = [json.loads(line)["question"] for name in ("scope_dev.jsonl", "scope_fresh.jsonl", "faq.jsonl")
-              for line in (root / name).read_text("utf-8").splitlines() if line.strip()]
-    near = near_duplicates(rows, others)
-    if near:
-        raise SystemExit("near-duplicates of the dev, fresh or FAQ set:\n" + "\n".join(map(str, near)))
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} items to {OUT}")
+    write_set(build(), OUT, ("scope_dev.jsonl", "scope_fresh.jsonl", "faq.jsonl"))
 
 
 if __name__ == "__main__":

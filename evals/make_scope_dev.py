@@ -12,9 +12,10 @@ question lists changes the split of later items, so add new questions at the end
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
+
+from evals.make_scope_fresh import write_set
 
 SEED = 20261129
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_dev.jsonl"
@@ -640,13 +641,7 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    rows = build()
-    questions = [r["question"] for r in rows]
-    dupes = {q for q in questions if questions.count(q) > 1}
-    if dupes:
-        raise SystemExit(f"duplicate questions: {sorted(dupes)}")
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} items to {OUT}")
+    write_set(build(), OUT)
 
 
 if __name__ == "__main__":

@@ -425,20 +425,24 @@ def near_duplicates(rows: list[dict], others: list[str]) -> list[tuple[str, str,
     return found
 
 
-def main() -> None:
-    rows = build()
+def write_set(rows: list[dict], out: Path, against: tuple[str, ...] = ()) -> None:
+    """Write a scope set as JSONL after refusing exact duplicates within it and near-duplicates of the
+    datasets named in ``against`` (files beside ``out``)."""
     questions = [r["question"] for r in rows]
     dupes = {q for q in questions if questions.count(q) > 1}
     if dupes:
         raise SystemExit(f"duplicate questions: {sorted(dupes)}")
-    root = OUT.parent
-    others = [json.loads(line)["question"] for name in ("scope_dev.jsonl", "faq.jsonl")
-              for line in (root / name).read_text("utf-8").splitlines() if line.strip()]
-    near = near_duplicates(rows, others)
+    others = [json.loads(line)["question"] for name in against
+              for line in (out.parent / name).read_text("utf-8").splitlines() if line.strip()]
+    near = near_duplicates(rows, others) if others else []
     if near:
-        raise SystemExit("near-duplicates of the dev or FAQ set:\n" + "\n".join(map(str, near)))
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} items to {OUT}")
+        raise SystemExit(f"near-duplicates of {', '.join(against)}:\n" + "\n".join(map(str, near)))
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} items to {out}")
+
+
+def main() -> None:
+    write_set(build(), OUT, ("scope_dev.jsonl", "faq.jsonl"))
 
 
 if __name__ == "__main__":
