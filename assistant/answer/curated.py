@@ -81,7 +81,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     "adoption": ("採択",),
 }
 # Exclusion turns the ask around: 「GPU以外の計算リソース」 is not 「GPUリソース」.
-EXCLUSION: dict[str, tuple[str, ...]] = {"except": ("以外", "除く", "除いて", "除き", "対象外", "含まれない", "含まない")}
+# 「対象外」「含まれない」 are negations of 対象/含む (the negation facet), so 「対象外の経費」 asks what 「対象にならない
+# 経費」 asks.
+EXCLUSION: dict[str, tuple[str, ...]] = {"except": ("以外", "除く", "除いて", "除き")}
 # What kind of answer is asked for. Two questions that both name one and name different ones ask different
 # things (「誰が回答できますか」 is not 「どこで入手できますか」); a question without one (「…を教えてください」)
 # agrees with any. Longest first, like the other vocabularies.
@@ -95,6 +97,15 @@ QWORDS: dict[str, tuple[str, ...]] = {
                  "何ヶ月", "何カ月", "何gb", "何件", "何回"),
     "what": ("何", "どのような", "どのよう", "どんな", "どういう", "どの"),  # generic: agrees with any
 }
+#: A question without a question word that ends in a predicate asks *whether* (「概算払いを受けられますか」); it is
+#: another question than one that asks *when* or *how much* about the same thing (「いつ支払われますか」).
+YES_NO = "yes/no"
+# Requests (「…を教えてください」) and elliptical questions (「補助率は？」) ask for the value: neither is yes/no.
+_REQUEST = re.compile(r"教え|教示|ください|下さい|知りたい|伺いたい|お願い|について[?？。\s]*$")
+# 誰・どこ double as indefinites inside a yes/no question (「どこに設置するといった条件はありますか」「誰か」), so a
+# yes/no question disagrees only with the question words that ask for a time or a value.
+_YES_NO_DISAGREES = frozenset(["when", "quantity"])
+_FINAL_COPULA = frozenset(["です", "ます", "でしょう", "でしょ", "だ", "か", "の", "かな", "ね", "よ"])
 # Negation turns the ask around (「対象にならない経費」 is not 「対象になる経費」). Idioms whose negative form is
 # not a negation are blanked first: a polite question (…ませんか), must (…なければなりません), permission
 # (問題ありませんか, 構いませんか).
@@ -102,13 +113,18 @@ _NEGATION_IDIOMS = re.compile(
     r"(?:なければ|なくては|ないと|なきゃ)(?:なら|いけ|だめ|ダメ)[^、。？?]{0,6}"
     r"|(?:問題|差し支え|差支え|支障)(?:は|が)?(?:ありませ|ない|なし)|構いませ|かまいませ|構わない|かまわない"
     r"|ませんか|ないですか|ないのですか|ないでしょうか|ないか[?？]|ないの[?？]")
-_NEGATION = re.compile(r"(?:ない|なかっ|なく|ません|ず[、,にとも]|無い|なし)")
+_NEGATION = re.compile(r"(?:ない|なかっ|なく|ません|ず[、,にとも]|無い|なし|(?:対象|範囲)外)")
 # Nouns that carry no topic of their own (「…の場合」「…すること」).
 _LIGHT_NOUNS = frozenset(["場合", "事", "こと", "物", "もの", "方", "際", "時", "為", "ため", "様", "等", "点", "上", "中", "後", "前", "内", "他", "ほか", "全て", "全部", "的", "可能", "必要", "対象", "内容", "方法", "仕組み", "条件", "要件", "問題", "予定", "見込み", "以下", "以上", "程度", "具体", "一般", "質問"])
 # A kanji numeral counts only before a counter (一括, 一部, 同一 are words, not numbers).
 _COUNTERS = "人名社件台円年月日週割回基個枚ノヶか箇%％"
-# Digits glued to a Latin letter are part of a name (H100, p5.48xlarge), not a quantity.
+# Digits glued to a Latin letter are part of a name (H100, p5.48xlarge), not a quantity — unless a counter
+# follows (「GPU20ノード」 is twenty nodes).
 _ARABIC_RUN = re.compile(r"(?<![a-z0-9.])(?:[0-9][0-9,.]*[0-9]|[0-9])(?![0-9]*[a-z])")
+_COUNTED_AFTER_LETTERS = re.compile(
+    r"(?<=[a-z])([0-9][0-9,]*)(?=\s*(?:ノード|台|基|人|名|社|件|円|か月|ヶ月|カ月|年|日|枚|個|回))")
+# 「何分の1」「何分の一」: the question word "what fraction", not the figure 1.
+_FRACTION_ASK = re.compile(r"何分の(?:1|一)")
 # 「1台あたり」「1ノード当たり」: "per unit", not a figure of the question.
 _PER_UNIT = re.compile(r"(?<![0-9])1\s*(?:台|ノード|基|人|社|件|か月|ヶ月|カ月|年|日)\s*(?:あたり|当たり)")
 _KANJI_RUN = re.compile(rf"([〇零一二三四五六七八九十百千万億]{{1,{MAX_NUMBER_CHARS}}})(?=[{_COUNTERS}])")
@@ -138,7 +154,7 @@ class Facets:
             if a != b:
                 return name
         a, b = self.asks - {"what"}, other.asks - {"what"}
-        if a and b and not a & b:
+        if a and b and not a & b and (YES_NO not in a | b or (a | b) & _YES_NO_DISAGREES):
             return "question word"
         if self.negated != other.negated:
             return "negation"
@@ -156,7 +172,8 @@ def _kinds(text: str, vocab: dict[str, tuple[str, ...]]) -> frozenset[str]:
 
 
 def _numbers(text: str) -> frozenset[str]:
-    text = _PER_UNIT.sub(" ", mask_long_numbers(text))
+    text = _FRACTION_ASK.sub("何分の", _PER_UNIT.sub(" ", mask_long_numbers(text)))
+    text = _COUNTED_AFTER_LETTERS.sub(r" \1", text)
     values: set[str] = set()
 
     def keep(expr: str) -> None:
@@ -182,8 +199,26 @@ def facets(question: str) -> Facets:
     q = nfkc(question).lower()
     return Facets(programmes=programme_keys_named(q), orgs=_kinds(q, ORG_KINDS), routes=_kinds(q, ROUTES),
                   numbers=_numbers(q), aspects=_kinds(q, ASPECTS),
-                  stages=_kinds(q, STAGES), exclusion=_kinds(q, EXCLUSION), asks=_kinds(q, QWORDS),
+                  stages=_kinds(q, STAGES), exclusion=_kinds(q, EXCLUSION), asks=_kinds(q, QWORDS) or _yes_no(q),
                   negated=_negated(q))
+
+
+def _yes_no(q: str) -> frozenset[str]:
+    """``{YES_NO}`` when ``q`` (no question word in it) ends in a predicate: a verb, an adjective, a
+    形状詞 (大丈夫, 可能) or a noun with a copula and か (「補助対象ですか」); empty for a request or an elliptical
+    question (「大企業の補助率は？」「補助率？」)."""
+    if _REQUEST.search(q):
+        return frozenset()
+    tokens = [(s, pos) for s, pos, _ in default_tokenizer().morphemes(q[-60:]) if pos[0] not in ("補助記号", "空白")]
+    copula = False
+    while tokens and (tokens[-1][0] in _FINAL_COPULA and tokens[-1][1][0] in ("助詞", "助動詞")):
+        copula = copula or tokens[-1][0] in ("です", "でしょう", "でしょ", "だ")
+        tokens.pop()
+    if not tokens:
+        return frozenset()
+    pos = tokens[-1][1][0]
+    predicate = pos in ("動詞", "形容詞", "形状詞", "助動詞") or (copula and pos in ("名詞", "接尾辞"))
+    return frozenset([YES_NO]) if predicate else frozenset()
 
 
 @lru_cache(maxsize=4096)
