@@ -7,7 +7,7 @@ Two views:
 - served: each applicant question against every curated question of its split (``Matcher.best``), as the
   engine does; a match to the wrong curated question counts as a false positive.
 ``tune`` picks the similarity threshold of least cost, a wrong match costing ``FP_COST`` missed ones (run on
-the tuning splits of ``TUNING_SPLITS``; heldout4 is the blind set, never used for tuning).
+the tuning splits of ``TUNING_SPLITS``; heldout4 and heldout5 are blind, never used for tuning).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import numpy as np
 from assistant.answer.curated import MIN_SIMILARITY, CuratedEntry, Matcher, decide
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "curated_pairs.jsonl"
-#: The splits the matcher was tuned on (heldout3 was blind for v3 and is a tuning split since v4); heldout4 is the
-#: blind held-out set.
+#: The splits the matcher was tuned on (heldout3 was blind for v3 and is a tuning split since v4); heldout4 and
+#: heldout5 are the blind held-out sets (written by others, each scored once).
 TUNING_SPLITS = ("tuning", "heldout", "heldout2", "heldout3")
 #: A wrong curated answer served costs this many missed ones when the threshold is tuned.
 FP_COST = 4.0

@@ -1,13 +1,17 @@
-"""Retrain the scope and coverage classifiers (assistant/answer/scope_model.npz) from the tuning half of the dev set.
+"""Retrain the scope and coverage classifiers (assistant/answer/scope_model.npz) from the hand-written scope sets.
 
-    python -m evals.train_scope            # writes assistant/answer/scope_model.npz, prints cross-validated figures
-    python -m evals.train_scope --check    # figures only, writes nothing
+    python -m evals.train_scope                        # writes assistant/answer/scope_model.npz, prints CV figures
+    python -m evals.train_scope --check                # figures only, writes nothing
+    python -m evals.train_scope --check --without scope_blind3.jsonl   # leave one set out: train without it,
+                                                       # print the figures on it (an estimate for unseen questions)
 
-Training data: the ``tuning`` half of evals/datasets/scope_dev.jsonl (never the held-out half, never the FAQ
-set, never evals/datasets/scope_fresh.jsonl) and the synthetic questions of evals/scope_synth.py, whose topics
-are dropped when they occur in a held-out or fresh question. Everything is deterministic: a fixed fold
-assignment, a convex objective solved by L-BFGS, thresholds chosen from cross-validated predictions on the
-tuning half (see docs/evaluation.md, "Scope and coverage").
+Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl and
+scope_blind3.jsonl: each was read as a held-out set once and has been a tuning set since the next blind set was
+committed) and the synthetic questions of evals/scope_synth.py, whose topics are dropped when they occur in a
+question of a set held out (``BLIND_SETS``, or the set left out). Never the FAQ set, never evals/datasets/
+scope_blind4.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
+thresholds chosen from cross-validated predictions on the hand-written rows (see docs/evaluation.md,
+"Scope and coverage").
 """
 
 from __future__ import annotations
@@ -29,25 +33,35 @@ from evals.scope_synth import synthetic, synthetic_hard_negatives, synthetic_rul
 
 log = logging.getLogger(__name__)
 
-DEV_SET = Path(__file__).resolve().parent / "datasets" / "scope_dev.jsonl"
+DATASETS = Path(__file__).resolve().parent / "datasets"
+DEV_SET = DATASETS / "scope_dev.jsonl"
+#: Hand-written sets the models are trained and their thresholds chosen on (all splits).
+TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl")
+#: Blind sets: never trained on; their topics are removed from the synthetic data.
+BLIND_SETS = ("scope_blind4.jsonl",)
 MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
 #: L2 strength per model (on standardised features), chosen by cross-validation on the tuning half.
 L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
-#: In-scope tuning questions the two scope thresholds may refuse in cross-validation (of ~80).
-MAX_FALSE_REFUSALS = 1
-#: Cross-validated recall of "not in the documents" the coverage threshold and gate must keep on the tuning half
-#: (the issue's target is 0.8; the margin absorbs the difference between folds and unseen questions). Among the
-#: settings that keep it, the one that marks the fewest answered questions wins: a false "not in the documents"
-#: tells an applicant the documents are silent when they are not, which costs more than a missed one.
-MIN_NID_RECALL = 0.85
-FRESH_SET = DEV_SET.with_name("scope_fresh.jsonl")
+#: Share of the in-scope training questions the scope thresholds may refuse in cross-validation (the issue's
+#: target on unseen questions is 0.02; cross-validated figures have overstated unseen ones).
+MAX_FALSE_REFUSAL_RATE = 0.01
+#: Cross-validated recall of "not in the documents" the coverage threshold and gate must keep on the training
+#: rows. Among the settings that keep it, the one that marks the fewest answered questions wins: a false "not in
+#: the documents" tells an applicant the documents are silent when they are not, which costs more than a missed
+#: one. 0.7 (was 0.85 with the dev set's tuning half alone): chosen by leaving one hand-written set out — with
+#: 0.7, both left-out sets (fresh, blind3) scored at least as well as the shipped model on all four figures.
+MIN_NID_RECALL = 0.7
 
 
-def load_rows(split: str | None = "tuning") -> list[dict]:
-    rows = [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines() if line.strip()]
+def load_rows(split: str | None = "tuning", path: Path = DEV_SET) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     return [r for r in rows if split is None or r["split"] == split]
+
+
+def load_sets(names: tuple[str, ...]) -> list[dict]:
+    return [r for name in names if (DATASETS / name).exists() for r in load_rows(None, DATASETS / name)]
 
 
 def question_features(retriever, questions: list[str]) -> list[scope.Features]:
@@ -104,13 +118,15 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
 
 
 def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray) -> tuple[float, float]:
-    """(threshold with a programme term, threshold without) that refuse the most out-of-scope tuning questions
-    while refusing at most MAX_FALSE_REFUSALS in-scope ones (cross-validated p; ties: the lower thresholds)."""
+    """(threshold with a programme term, threshold without) that refuse the most out-of-scope questions while
+    refusing at most MAX_FALSE_REFUSAL_RATE of the in-scope ones (cross-validated p; ties: the lower thresholds).
+    """
+    budget = MAX_FALSE_REFUSAL_RATE * (y == 1).sum()
     best = (-1.0, 0.0, 0.0)
     for td in np.linspace(0.0, 0.6, 61):
         for tp in np.linspace(0.0, 0.9, 91):
             refused = np.where(domain, p < td, p < tp) | ruled
-            if refused[y == 1].sum() <= MAX_FALSE_REFUSALS and refused[y == 0].mean() > best[0] + 1e-12:
+            if refused[y == 1].sum() <= budget and refused[y == 0].mean() > best[0] + 1e-12:
                 best = (float(refused[y == 0].mean()), float(td), float(tp))
     return best[1], best[2]
 
@@ -139,13 +155,13 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
                      for q in questions])
 
 
-def train(retriever, check: bool = False) -> dict:
-    rows = load_rows("tuning")
-    # Held-out questions (the dev set's held-out half and the whole fresh set) exclude their topics from the
-    # synthetic lists, so no held-out item is seen in training.
-    heldout = [r["question"] for r in load_rows("heldout")]
-    if FRESH_SET.exists():
-        heldout += [json.loads(line)["question"] for line in FRESH_SET.read_text("utf-8").splitlines() if line.strip()]
+def train(retriever, check: bool = False, without: str | None = None) -> dict:
+    """Fit the three models; ``without``: leave that training set out and report the figures on it."""
+    train_sets = tuple(n for n in TRAIN_SETS if n != without)
+    rows = load_sets(train_sets)
+    # Questions of the sets held out exclude their topics from the synthetic lists, so no held-out item is seen
+    # in training.
+    heldout = [r["question"] for r in load_sets(BLIND_SETS + ((without,) if without else ()))]
     questions = [r["question"] for r in rows]
     feats = question_features(retriever, questions)
     cov = np.array([r["expected_coverage"] for r in rows])
@@ -162,19 +178,6 @@ def train(retriever, check: bool = False) -> dict:
     report: dict = {"n_tuning": len(rows), "n_synthetic": {"in": len(syn_in), "out": len(syn_out),
                                                            "uncovered": len(syn_unc)}, "cv": {}}
     models: dict[str, tuple] = {}
-
-    for prefix, names, emb in (("scope", scope.SCALAR_NAMES, True), ("lexical", scope.LEXICAL, False)):
-        x = design(feats, names, emb)
-        extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
-                 np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
-        cv = cross_val(x, y_scope, L2[prefix], extra)
-        td, tp = scope_thresholds(cv, y_scope, domain, ruled)
-        refused = np.where(domain, cv < td, cv < tp) | ruled
-        report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
-                                "false_refusal": float(refused[y_scope == 1].mean()),
-                                "threshold_domain": td, "threshold_plain": tp}
-        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), L2[prefix]),
-                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
 
     ins = y_scope == 1
     y_nid = (cov[ins] == "not_in_documents").astype(float)
@@ -193,14 +196,31 @@ def train(retriever, check: bool = False) -> dict:
                            "passage_coverage_gate": gate, "certain": t_certain}
     models["nid"] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_nid, extra[1]]), L2["nid"]), names, True,
                      np.array([t_nid, gate, t_certain]))
-    if check:
-        return report
+    for prefix, names, emb in (("scope", scope.SCALAR_NAMES, True), ("lexical", scope.LEXICAL, False)):
+        x = design(feats, names, emb)
+        extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
+                 np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
+        cv = cross_val(x, y_scope, L2[prefix], extra)
+        td, tp = scope_thresholds(cv, y_scope, domain, ruled)
+        refused = np.where(domain, cv < td, cv < tp) | ruled
+        report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
+                                "false_refusal": float(refused[y_scope == 1].mean()),
+                                "threshold_domain": td, "threshold_plain": tp}
+        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), L2[prefix]),
+                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
+
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name)}
     for prefix, ((w, b, mean, sc), names, emb, thresholds) in models.items():
         arrays.update({f"{prefix}_w": w.astype(np.float32), f"{prefix}_b": np.array(b),
                        f"{prefix}_mean": mean.astype(np.float32), f"{prefix}_scale": sc.astype(np.float32),
                        f"{prefix}_scalars": np.array(names), f"{prefix}_embedding": np.array(emb),
                        f"{prefix}_threshold": thresholds})
+    report["thresholds"] = {p: [round(float(t), 4) for t in m[3]] for p, m in models.items()}
+    if without:
+        report["left_out"] = {"set": without, **score_set(scope.ScopeModel.from_arrays(arrays), retriever,
+                                                           load_rows(None, DATASETS / without))}
+    if check:
+        return report
     tmp = MODEL_PATH.with_name(MODEL_PATH.stem + ".tmp.npz")
     np.savez_compressed(tmp, **arrays)
     tmp.replace(MODEL_PATH)  # atomic: a reader never sees half a model
@@ -208,14 +228,34 @@ def train(retriever, check: bool = False) -> dict:
     return report
 
 
+def score_set(model: scope.ScopeModel, retriever, rows: list[dict]) -> dict:
+    """The rules and ``model`` on ``rows`` (the engine's scope decision without its calculators): refusal of the
+    out-of-scope items, false refusals of the in-scope ones, not-in-documents recall, answered marked."""
+    feats = question_features(retriever, [r["question"] for r in rows])
+    ruled = _rules(retriever, [r["question"] for r in rows])
+    got = np.array(["out_of_scope" if rule else model.decide(f, retriever.store.embedder.name).coverage
+                    for f, rule in zip(feats, ruled)])
+    exp = np.array([r["expected_coverage"] for r in rows])
+
+    def share(expected: str | tuple[str, ...], produced: str) -> float:
+        sel = np.isin(exp, expected)
+        return round(float((got[sel] == produced).mean()), 4) if sel.any() else float("nan")
+
+    return {"n": len(rows), "refusal": share("out_of_scope", "out_of_scope"),
+            "false_refusal": share(("answered", "not_in_documents"), "out_of_scope"),
+            "nid_recall": share("not_in_documents", "not_in_documents"),
+            "answered_marked_nid": share("answered", "not_in_documents")}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--check", action="store_true", help="print cross-validated figures, write nothing")
+    p.add_argument("--without", choices=TRAIN_SETS, help="leave this set out of training and score it")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     ensure_index(settings, progress=False)
-    report = train(Retriever.from_settings(settings), check=args.check)
+    report = train(Retriever.from_settings(settings), check=args.check, without=args.without)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0

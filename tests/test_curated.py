@@ -134,8 +134,11 @@ def test_matching_gate_on_the_heldout_pairs(embed):
     from evals.curated_eval import load_pairs, run
 
     assert len(load_pairs()) >= 60
-    for split, min_precision, min_recall in (("heldout3", 0.96, 0.84), ("heldout", 0.98, 0.84),
-                                             ("heldout2", 0.9, 0.74)):
+    # Seen splits (the threshold and the facets were tuned on them) and the blind ones (heldout4, heldout5:
+    # written by others, scored once each; far below the target — docs/evaluation.md).
+    for split, min_precision, min_recall in (("heldout3", 0.98, 0.9), ("heldout", 0.98, 0.84),
+                                             ("heldout2", 0.9, 0.74), ("heldout4", 0.55, 0.29),
+                                             ("heldout5", 0.65, 0.32)):
         result = run(embed, split)
         assert result["threshold"] == MIN_SIMILARITY
         for view in ("pairs", "served"):
@@ -143,12 +146,14 @@ def test_matching_gate_on_the_heldout_pairs(embed):
             assert result[view]["recall"] >= min_recall, (split, view, result["errors"])
 
 
-@pytest.mark.xfail(strict=True, reason="target of issue #15 not reached: blind heldout3 precision 0.969, recall 0.861 "
-                   "(docs/evaluation.md, curated answers); flips to a pass when the matcher reaches it")
-def test_matching_reaches_the_precision_target(embed):
+@pytest.mark.xfail(strict=True, reason="target of issue #15 not reached: blind heldout4 pairs precision 0.821, recall "
+                   "0.299; heldout5 0.778 / 0.322 (docs/evaluation.md, curated answers); flips to a pass when the "
+                   "matcher reaches it")
+@pytest.mark.parametrize("split", ["heldout4", "heldout5"])
+def test_matching_reaches_the_precision_target(embed, split):
     from evals.curated_eval import run
 
-    result = run(embed, "heldout3")
+    result = run(embed, split)
     for view in ("pairs", "served"):
         assert result[view]["precision"] >= 0.98 and result[view]["recall"] >= 0.8
 
@@ -157,7 +162,7 @@ def test_tuned_threshold_is_reproducible_from_the_tuning_splits(embed):
     from evals.curated_eval import TUNING_SPLITS, Embeddings, load_pairs, tune
 
     pairs = [r for split in TUNING_SPLITS for r in load_pairs(split=split)]
-    assert "heldout4" not in TUNING_SPLITS
+    assert not {"heldout4", "heldout5"} & set(TUNING_SPLITS)
     assert tune(pairs, Embeddings(embed, pairs)) == MIN_SIMILARITY
 
 
@@ -177,6 +182,7 @@ def test_engine_answers_with_the_curated_answer_first(offline_assistant, tmp_pat
     hit = a.ask(PARAPHRASE)
     assert hit.curated_id == cid
     assert hit.text.startswith(label(storage.get_curated(cid)["approved_at"]))
+    assert f"「{QUESTION}」" in hit.text.splitlines()[1]  # the approved question it answers, right under the label
     assert ANSWER in hit.text and hit.text.endswith("[1]")
     assert [(c.doc, c.quote) for c in hit.citations] == [(DOC, QUOTE)]
     assert hit.to_api()["curated_id"] == cid and hit.coverage == "answered"

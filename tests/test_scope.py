@@ -270,29 +270,30 @@ def _answered_marked_nid(s: dict) -> float:
     return row.get("not_in_documents", 0) / sum(row.values())
 
 
-def test_heldout_gate(offline_assistant):
-    """The product keeps generalising: figures on the half nothing was tuned on (docs/evaluation.md).
+def test_blind_set_gate(offline_assistant):
+    """The product keeps generalising: figures on the blind set nothing was tuned on
+    (evals/datasets/scope_blind4.jsonl, docs/evaluation.md "Fourth attempt"). Measured with the shipped model:
+    refusal 0.819, false refusals 0.033, not-in-documents recall 0.429, answered marked 3 of 80. The floors sit
+    just below; the issue's targets (0.97, 0.02, 0.8) are not reached and these floors do not hide that."""
+    s = _run(offline_assistant, "evals/datasets/scope_blind4.jsonl")
+    assert s["n"] >= 350 and s["errors"] == 0
+    assert s["refusal"]["false_refusal_rate"] <= 0.035
+    assert s["refusal"]["accuracy"] >= 0.81
+    assert s["coverage"]["not_in_documents_recall"] >= 0.42
+    assert _answered_marked_nid(s) <= 0.04
 
-    The floors sit just below the measured figures (refusal 0.908, false refusals 0.013, not-in-documents
-    recall 0.619, answered marked not-in-documents 0.034). The issue's targets are 0.97 refusal and 0.8 recall:
-    these floors catch regressions without hiding the gaps (docs/evaluation.md, "Scope and coverage")."""
-    s = _run(offline_assistant, DEV_SET_PATH, split="heldout")
-    assert s["n"] >= 250 and s["errors"] == 0
+
+@pytest.mark.parametrize("path, split", [(DEV_SET_PATH, "heldout"), (FRESH_SET_PATH, None)])
+def test_earlier_held_out_sets_stay_right(offline_assistant, path, split):
+    """The dev set's held-out half and the fresh set were held out by earlier methods and are training sets
+    of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no longer fits
+    them, not generalisation (the blind set's gate does that)."""
+    s = _run(offline_assistant, path, split=split)
+    assert s["errors"] == 0
     assert s["refusal"]["false_refusal_rate"] <= 0.02
-    assert s["refusal"]["accuracy"] >= 0.89
+    assert s["refusal"]["accuracy"] >= 0.9
     assert s["coverage"]["not_in_documents_recall"] >= 0.6
     assert _answered_marked_nid(s) <= 0.05
-
-
-def test_fresh_set_gate(offline_assistant):
-    """The fresh set (evals/datasets/scope_fresh.jsonl), written before the second method and never tuned on.
-    Measured: refusal 0.903, false refusals 0.0198, not-in-documents recall 0.545, answered marked 0.015."""
-    s = _run(offline_assistant, FRESH_SET_PATH)
-    assert s["n"] >= 240 and s["errors"] == 0
-    assert s["refusal"]["false_refusal_rate"] <= 0.02
-    assert s["refusal"]["accuracy"] >= 0.89
-    assert s["coverage"]["not_in_documents_recall"] >= 0.5
-    assert _answered_marked_nid(s) <= 0.03
 
 
 def test_fresh_set_integrity():
@@ -312,6 +313,7 @@ def test_fresh_set_integrity():
 def test_faq_set_keeps_no_false_refusals(offline_assistant):
     s = _run(offline_assistant, "evals/datasets/faq.jsonl")
     assert s["refusal"]["false_refusal_rate"] == 0.0 and s["refusal"]["accuracy"] == 1.0
-    # Answerable FAQ questions told "資料には記載がありません": 31 of 165 before issue #13's second pass, 15 now
-    # (2 of them are items the FAQ set itself tags not_in_docs).
-    assert _answered_marked_nid(s) <= 0.10
+    # Answerable FAQ questions told "資料には記載がありません": 31 of 165 before issue #13's second pass, 15 after it,
+    # 20 with the fourth model (2 of them items the FAQ set itself tags not_in_docs) — the price of its higher
+    # not-in-documents recall on unseen questions (docs/evaluation.md, "Fourth attempt").
+    assert _answered_marked_nid(s) <= 0.125

@@ -214,7 +214,10 @@ class Assistant:
             passages.append(Passage(chunk=chunk, score=hit.similarity, ranks={"curated": 1}))
             quotes.append(cit["quote"])
         markers = "".join(f"[{n}]" for n in range(1, len(passages) + 1))
-        body = f"{curated_label(entry.approved_at)}\n\n{entry.answer.strip()}"
+        # The approved question goes with its answer: the match is by similarity, so the applicant can see
+        # whether the approved question is theirs (blind matching precision is well below 1; docs/evaluation.md).
+        asked = prompts.text("curated_question", question=entry.question.strip())
+        body = f"{curated_label(entry.approved_at)}\n{asked}\n\n{entry.answer.strip()}"
         if passages:
             body += f"\n\n{prompts.text('curated_sources')}{markers}"
         text, citations, _ = resolve_citations(body, passages)
