@@ -18,7 +18,8 @@ evidence of absence (passage coverage below a gate), both calibrated by cross-va
 that answerable questions are rarely told the documents are silent; above a second, "certain" threshold the
 verdict also stands when a calculator answered (the router runs generic look-ups for any 「いつ」「いくら」).
 The weights ship in ``scope_model.npz``; ``python -m evals.train_scope`` retrains them reproducibly from the
-tuning half of ``evals/datasets/scope_dev.jsonl`` (plus the documents' own sentences as in-scope examples).
+hand-written scope sets except the blind one (evals/train_scope.py: ``TRAIN_SETS``) and synthetic questions
+(plus the documents' own sentences as in-scope examples).
 The injection rules of :mod:`assistant.answer.guard` run before this and are not replaced by it.
 """
 
