@@ -6,8 +6,11 @@ Two views:
 - pairs: each pair decided alone (``decide``): precision and recall of "match";
 - served: each applicant question against every curated question of its split (``Matcher.best``), as the
   engine does; a match to the wrong curated question counts as a false positive.
+- offers: each paraphrase against every curated question of the whole file (all splits: a library of 100+
+  approved questions), as ``Matcher.related`` offers them under an answer from the documents: is the right one
+  among the offers (recall), and how many are offered per question.
 ``tune`` picks the similarity threshold of least cost, a wrong match costing ``FP_COST`` missed ones (run on
-the tuning splits of ``TUNING_SPLITS``; heldout4 and heldout5 are blind, never used for tuning).
+the tuning splits of ``TUNING_SPLITS``; heldout4, heldout5 and heldout6 are blind, never used for tuning).
 """
 
 from __future__ import annotations
@@ -19,11 +22,21 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.curated import MIN_SIMILARITY, CuratedEntry, Matcher, decide
+from assistant.answer.curated import (
+    MIN_SIMILARITY,
+    RELATED_LIMIT,
+    RELATED_MARGIN,
+    RELATED_SIMILARITY,
+    CuratedEntry,
+    CuratedHit,
+    Matcher,
+    decide,
+)
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "curated_pairs.jsonl"
-#: The splits the matcher was tuned on (heldout3 was blind for v3 and is a tuning split since v4); heldout4 and
-#: heldout5 are the blind held-out sets (written by others, each scored once).
+#: The splits the matcher was tuned on (heldout3 was blind for v3 and is a tuning split since v4); heldout4,
+#: heldout5 and heldout6 are the blind held-out sets (written by others; docs/evaluation.md says how often each
+#: was scored).
 TUNING_SPLITS = ("tuning", "heldout", "heldout2", "heldout3")
 #: A wrong curated answer served costs this many missed ones when the threshold is tuned.
 FP_COST = 4.0
@@ -86,16 +99,19 @@ def score_pairs(pairs: list[dict[str, Any]], emb: Embeddings, threshold: float =
     return Scores(len(pairs), tp, fp, fn, tn), errors
 
 
-def score_served(pairs: list[dict[str, Any]], emb: Embeddings, threshold: float = MIN_SIMILARITY) -> Scores:
-    """Each applicant question against all curated questions of the set, as served."""
-    curated = list(dict.fromkeys(r["curated"] for r in pairs))
+def _library(questions: list[str], emb: Embeddings, threshold: float = MIN_SIMILARITY
+             ) -> tuple[list[CuratedEntry], Matcher]:
+    """``questions`` as active curated entries, with a matcher that has their vectors."""
     entries = [CuratedEntry(id=i, question=q, answer="", citations=(), approved_at="2026-01-01")
-               for i, q in enumerate(curated)]
+               for i, q in enumerate(dict.fromkeys(questions))]
     matcher = Matcher(min_similarity=threshold)
-    matcher.vectors(curated, lambda texts: np.stack([emb.vec[t] for t in texts]))
+    matcher.vectors([e.question for e in entries], lambda texts: np.stack([emb.vec[t] for t in texts]))
+    return entries, matcher
+
+
+def _served_scores(pairs: list[dict[str, Any]], chosen: list[CuratedHit | None]) -> Scores:
     tp = fp = fn = tn = 0
-    for r in pairs:
-        hit = matcher.best(r["question"], emb.vec[r["question"]], entries, lambda texts: None)
+    for r, hit in zip(pairs, chosen):
         right = hit is not None and hit.entry.question == r["curated"]
         if r["match"]:
             tp, fn, fp = tp + right, fn + (hit is None), fp + (hit is not None and not right)
@@ -104,6 +120,13 @@ def score_served(pairs: list[dict[str, Any]], emb: Embeddings, threshold: float 
             # pair is listed as a match somewhere; none is, so any hit on it is an error.
             fp, tn = fp + (hit is not None), tn + (hit is None)
     return Scores(len(pairs), tp, fp, fn, tn)
+
+
+def score_served(pairs: list[dict[str, Any]], emb: Embeddings, threshold: float = MIN_SIMILARITY) -> Scores:
+    """Each applicant question against all curated questions of the set, as served."""
+    entries, matcher = _library([r["curated"] for r in pairs], emb, threshold)
+    return _served_scores(pairs, [matcher.best(r["question"], emb.vec[r["question"]], entries, lambda texts: None)
+                                  for r in pairs])
 
 
 def tune(pairs: list[dict[str, Any]], emb: Embeddings, fp_cost: float = FP_COST) -> float:
@@ -133,3 +156,52 @@ def run(embed: Any, split: str = "heldout", threshold: float = MIN_SIMILARITY, p
     served = score_served(pairs, emb, threshold)
     return {"dataset": str(path), "split": split, "threshold": threshold,
             "pairs": pair_scores.as_dict(), "served": served.as_dict(), "errors": errors}
+
+
+def score_offers(pairs: list[dict[str, Any]], pool: list[str], embed: Any, limit: int = RELATED_LIMIT,
+                 min_similarity: float = RELATED_SIMILARITY) -> dict[str, Any]:
+    """Offer recall: the share of paraphrases whose curated question ``Matcher.related`` offers from ``pool``
+    (every curated question of the file), with the mean number of offers per applicant question."""
+    emb = Embeddings(embed, pairs + [{"curated": q, "question": q} for q in pool])
+    entries, matcher = _library(pool, emb)
+    found = positives = offered = 0
+    for r in pairs:
+        hits = matcher.related(r["question"], emb.vec[r["question"]], entries, lambda texts: None, limit,
+                               min_similarity)
+        offered += len(hits)
+        if r["match"]:
+            positives += 1
+            found += any(h.entry.question == r["curated"] for h in hits)
+    return {"n": len(pairs), "paraphrases": positives, "found": found, "pool": len(entries), "limit": limit,
+            "min_similarity": min_similarity, "margin": RELATED_MARGIN,
+            "recall": round(found / positives, 4) if positives else 1.0,
+            "mean_offers": round(offered / len(pairs), 2) if pairs else 0.0}
+
+
+def run_offers(embed: Any, split: str = "heldout", path: Path = DATASET) -> dict[str, Any]:
+    return {"dataset": str(path), "split": split,
+            **score_offers(load_pairs(path, split), [r["curated"] for r in load_pairs(path)], embed)}
+
+
+def score_judged(pairs: list[dict[str, Any]], emb: Embeddings, model: Any) -> dict[str, Any]:
+    """The served view with the LLM judge (assistant.answer.curated_judge), as the engine runs it when the chat model
+    answers: each applicant question against the split's curated questions; the judge chooses among the closest
+    (and the embedded matcher's pick); an unusable reply leaves the embedded matcher's decision."""
+    from assistant.answer.curated_judge import candidates_for, judge
+
+    entries, matcher = _library([r["curated"] for r in pairs], emb)
+    chosen: list[CuratedHit | None] = []
+    undecided = 0
+    for r in pairs:
+        vec = emb.vec[r["question"]]
+        hit = matcher.best(r["question"], vec, entries, lambda texts: None)
+        verdict = judge(r["question"], candidates_for(hit, matcher.related(r["question"], vec, entries,
+                                                                           lambda texts: None)), lambda: model)
+        undecided += not verdict.decided
+        chosen.append(verdict.hit if verdict.decided else hit)
+    return {**_served_scores(pairs, chosen).as_dict(), "undecided": undecided}
+
+
+def run_judged(embed: Any, model: Any, split: str = "heldout", path: Path = DATASET) -> dict[str, Any]:
+    pairs = load_pairs(path, split)
+    return {"dataset": str(path), "split": split, "judged": score_judged(pairs, Embeddings(embed, pairs), model)}

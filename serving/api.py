@@ -91,6 +91,9 @@ class AskResponse(BaseModel):
         "answered", description="answered / not_in_documents (in scope, documents silent) / out_of_scope (refused)"
     )
     curated_id: int | None = Field(None, description="The curated answer (事務局回答) served, or null.")
+    related_curated: list[dict[str, Any]] = Field(
+        default_factory=list, description="Approved Q&As close to the question ({id, question, answer, "
+        "approved_at, similarity}), offered when none was served; each is on the public page /qa#q{id}.")
 
 
 class DraftRequest(BaseModel):
@@ -108,6 +111,10 @@ class DraftResponse(BaseModel):
     citations: list[dict[str, Any]]
     backend: Literal["llm", "offline"]
     notice: str | None
+    curated_id: int | None = Field(None, description="The approved answer (事務局回答) the draft is based on, or null.")
+    related_curated: list[dict[str, Any]] = Field(
+        default_factory=list, description="Approved answers close to the inquiry ({id, question, answer, approved_at, "
+        "similarity}): reply as they do, or update them.")
 
 
 class FeedbackRequest(BaseModel):
@@ -307,6 +314,7 @@ def create_app(
             "draft_id": draft_id, "subject": draft.subject, "salutation": draft.salutation, "body": draft.body,
             "signature": draft.signature, "email": draft.as_email(),
             "citations": [c.model_dump() for c in draft.citations], "backend": draft.backend, "notice": draft.notice,
+            "curated_id": draft.curated_id, "related_curated": [r.model_dump() for r in draft.related_curated],
         }
 
     @app.get("/api/drafts", responses=ERRORS, tags=["staff"], summary="Past drafts, newest first (staff only)")

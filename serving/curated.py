@@ -171,6 +171,14 @@ class StorageCuratedIndex:
         with self._lock:  # the vector cache is shared by request threads
             return self.matcher.best(question, vector, entries, embed)
 
+    def related(self, question: str, vector: np.ndarray, embed: Callable[[list[str]], np.ndarray]
+                ) -> list[CuratedHit]:
+        entries = self.entries()
+        if not entries:
+            return []
+        with self._lock:
+            return self.matcher.related(question, vector, entries, embed)
+
     def warm(self, embed: Callable[[list[str]], np.ndarray]) -> None:
         """Embed the active questions now (after a save), so no applicant waits for it."""
         entries = self.entries()

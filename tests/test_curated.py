@@ -14,7 +14,17 @@ import httpx
 import numpy as np
 import pytest
 
-from assistant.answer.curated import MIN_SIMILARITY, CuratedEntry, Matcher, facets, label, swapped
+from assistant.answer.curated import (
+    MIN_SIMILARITY,
+    RELATED_LIMIT,
+    RELATED_MARGIN,
+    RELATED_SIMILARITY,
+    CuratedEntry,
+    Matcher,
+    facets,
+    label,
+    swapped,
+)
 from serving.storage import CuratedConflict, Storage
 from tests.web_fixtures import STAFF_NAME, STAFF_PASSWORD, ServerThread, make_service
 
@@ -121,6 +131,47 @@ def test_an_ambiguous_question_is_served_neither_entry():
     assert m.best(texts["q"], by_text[texts["q"]], entries[:1], lambda qs: None).entry.id == 0
 
 
+def _entries_with_vectors(items: dict[str, tuple[str, np.ndarray]]) -> tuple[list[CuratedEntry], Matcher, dict]:
+    entries = [CuratedEntry(id=i, question=q, answer="", citations=(), approved_at="2026-01-01")
+               for i, (q, _) in enumerate(items.values())]
+    by_text = {q: v / np.linalg.norm(v) for q, v in items.values()}
+    m = Matcher()
+    m.vectors([e.question for e in entries], lambda qs: np.stack([by_text[q] for q in qs]))
+    return entries, m, by_text
+
+
+def _at(cos: float) -> np.ndarray:
+    """A unit vector at cosine ``cos`` to [1, 0, 0] (each call in its own plane, so they differ)."""
+    _at.n = getattr(_at, "n", 0) + 1
+    v = np.zeros(3)
+    v[0], v[1 + _at.n % 2] = cos, np.sqrt(1 - cos * cos)
+    return v
+
+
+def test_related_offers_the_closest_within_the_margin_and_never_another_programme():
+    q = "GENIACの計算資源の申請方法は？"
+    close = 0.995
+    items = {
+        "best": ("GENIACの計算リソースの申請手順を教えてください", _at(close)),
+        "near": ("GENIACの計算リソースはどうやって申し込みますか", _at(close - RELATED_MARGIN / 2)),
+        "other_programme": ("インフラ補助の計算機の申請方法は？", _at(close - 0.001)),
+        "unnamed": ("計算資源の申請書類はどこにありますか", _at(close - RELATED_MARGIN * 0.8)),
+        "beyond_margin": ("GENIACの採択後の手続きは？", _at(close - RELATED_MARGIN * 1.5)),
+        "far": ("GENIACの公募はいつ始まりますか", _at(RELATED_SIMILARITY - 0.01)),
+    }
+    entries, m, _ = _entries_with_vectors(items)
+    hits = m.related(q, np.array([1.0, 0.0, 0.0]), entries, lambda qs: None)
+    got = [h.entry.question for h in hits]
+    # best first; another programme's question is left out; a question naming none may be offered
+    assert got == [items["best"][0], items["near"][0], items["unnamed"][0]][:RELATED_LIMIT]
+    assert [round(h.similarity, 3) for h in hits] == sorted((round(h.similarity, 3) for h in hits), reverse=True)
+    assert m.related(q, np.array([1.0, 0.0, 0.0]), entries, lambda qs: None, limit=1)[0].entry.question == got[0]
+    # below the floor nothing is offered, however close it is relative to the others
+    only_far = [e for e in entries if e.question == items["far"][0]]
+    assert m.related(q, np.array([1.0, 0.0, 0.0]), only_far, lambda qs: None) == []
+    assert m.related(q, np.array([1.0, 0.0, 0.0]), [], lambda qs: None) == []
+
+
 @pytest.fixture(scope="module")
 def embed(index_settings):
     from assistant.index.embeddings import get_embedder
@@ -134,11 +185,11 @@ def test_matching_gate_on_the_heldout_pairs(embed):
     from evals.curated_eval import load_pairs, run
 
     assert len(load_pairs()) >= 60
-    # Seen splits (the threshold and the facets were tuned on them) and the blind ones (heldout4, heldout5:
-    # written by others, scored once each; far below the target — docs/evaluation.md).
+    # Seen splits (the threshold and the facets were tuned on them) and the blind ones (heldout4, heldout5,
+    # heldout6: written by others; far below the target — docs/evaluation.md).
     for split, min_precision, min_recall in (("heldout3", 0.98, 0.9), ("heldout", 0.98, 0.84),
                                              ("heldout2", 0.9, 0.74), ("heldout4", 0.55, 0.29),
-                                             ("heldout5", 0.65, 0.32)):
+                                             ("heldout5", 0.65, 0.32), ("heldout6", 0.58, 0.15)):
         result = run(embed, split)
         assert result["threshold"] == MIN_SIMILARITY
         for view in ("pairs", "served"):
@@ -147,9 +198,9 @@ def test_matching_gate_on_the_heldout_pairs(embed):
 
 
 @pytest.mark.xfail(strict=True, reason="target of issue #15 not reached: blind heldout4 pairs precision 0.821, recall "
-                   "0.299; heldout5 0.778 / 0.322 (docs/evaluation.md, curated answers); flips to a pass when the "
-                   "matcher reaches it")
-@pytest.mark.parametrize("split", ["heldout4", "heldout5"])
+                   "0.299; heldout5 0.778 / 0.322; heldout6 0.706 / 0.160 (docs/evaluation.md, curated answers); "
+                   "flips to a pass when the matcher reaches it")
+@pytest.mark.parametrize("split", ["heldout4", "heldout5", "heldout6"])
 def test_matching_reaches_the_precision_target(embed, split):
     from evals.curated_eval import run
 
@@ -158,11 +209,24 @@ def test_matching_reaches_the_precision_target(embed, split):
         assert result[view]["precision"] >= 0.98 and result[view]["recall"] >= 0.8
 
 
+def test_offer_recall_gate(embed):
+    """Offers (``Matcher.related``, every curated question of the file in the pool): the right approved question is
+    offered for most paraphrases, also on the blind splits (figures in docs/evaluation.md, "Offers"), with about
+    two offers per question."""
+    from evals.curated_eval import run_offers
+
+    for split, min_recall in (("heldout3", 0.95), ("heldout4", 0.78), ("heldout5", 0.84), ("heldout6", 0.70)):
+        result = run_offers(embed, split)
+        assert result["pool"] >= 170 and result["limit"] == RELATED_LIMIT
+        assert result["recall"] >= min_recall, (split, result)
+        assert 1.0 <= result["mean_offers"] <= 2.6, (split, result)
+
+
 def test_tuned_threshold_is_reproducible_from_the_tuning_splits(embed):
     from evals.curated_eval import TUNING_SPLITS, Embeddings, load_pairs, tune
 
     pairs = [r for split in TUNING_SPLITS for r in load_pairs(split=split)]
-    assert not {"heldout4", "heldout5"} & set(TUNING_SPLITS)
+    assert not {"heldout4", "heldout5", "heldout6"} & set(TUNING_SPLITS)
     assert tune(pairs, Embeddings(embed, pairs)) == MIN_SIMILARITY
 
 
@@ -189,10 +253,61 @@ def test_engine_answers_with_the_curated_answer_first(offline_assistant, tmp_pat
 
     miss = a.ask(NEAR_MISS)
     assert miss.curated_id is None and "事務局確認済み" not in miss.text
+    # not served, but offered under the answer from the documents, with its approval date
+    assert [r.id for r in miss.related_curated] == [cid]
+    offered = miss.to_api()["related_curated"][0]
+    assert offered["question"] == QUESTION and offered["similarity"] >= RELATED_SIMILARITY
+    assert offered["approved_at"] == storage.get_curated(cid)["approved_at"]
+    assert hit.related_curated == []  # served: nothing else is offered
+    refused = a.ask("明日の東京の天気を教えてください")
+    assert refused.coverage == "out_of_scope" and refused.related_curated == []
 
     storage.set_curated_status(cid, "retired", "a")
-    assert a.ask(PARAPHRASE).curated_id is None
+    after = a.ask(PARAPHRASE)
+    assert after.curated_id is None and after.related_curated == []  # a retired answer is neither served nor offered
     assert offline_assistant.curated is None  # the shared fixture is untouched
+
+
+def test_judge_reply_is_read_strictly():
+    from assistant.answer.curated_judge import parse
+
+    assert [parse(r, 3) for r in ("2", " 2。", "番号：1", "0", "\n3\n")] == [2, 2, 1, 0, 3]
+    # prose, two numbers, out of range, empty: no decision (the embedded matcher decides)
+    assert [parse(r, 3) for r in ("2番です", "1 と 2", "4", "", "同じものはありません")] == [None] * 5
+
+
+def _llm_with_curated(make_llm_assistant, tmp_path, script):
+    from serving.curated import StorageCuratedIndex
+
+    storage = Storage(tmp_path / "k.sqlite3")
+    cid = storage.add_curated(QUESTION, ANSWER, [{"doc": DOC, "quote": QUOTE}], programme="geniac", approver="a")
+    a, model = make_llm_assistant(script)
+    return a.with_curated(StorageCuratedIndex(storage)), model, cid
+
+
+def test_with_an_llm_the_judge_decides_which_approved_question_is_the_same(make_llm_assistant, tmp_path):
+    # The near-miss (the other route) is one the embedded matcher refuses; the judge's word decides.
+    a, model, cid = _llm_with_curated(make_llm_assistant, tmp_path, ["1"])
+    hit = a.ask(NEAR_MISS)
+    assert hit.curated_id == cid and hit.backend == "llm" and ANSWER in hit.text
+    asked = model.seen[0][-1].content
+    assert NEAR_MISS in asked and f"1. {QUESTION}" in asked and "0 と答えて" in asked
+    assert model.bound == [] and not model.script  # one short call, no tool loop
+
+    # The paraphrase the embedded matcher serves is not served when the judge says none is the same: the answer
+    # comes from the documents (the tool loop) and the approved question is offered instead.
+    a, model, cid = _llm_with_curated(make_llm_assistant, tmp_path / "b", ["0", "資料によると、上限は100ノード以下です。[1]"])
+    miss = a.ask(PARAPHRASE)
+    assert miss.curated_id is None and [r.id for r in miss.related_curated] == [cid]
+    assert "事務局確認済み" not in miss.text and len(model.seen) == 2
+
+
+@pytest.mark.parametrize("reply", ["はい、1番と同じです。", ConnectionError("endpoint down")])
+def test_an_unusable_judge_reply_leaves_the_decision_to_the_embedded_matcher(make_llm_assistant, tmp_path, reply):
+    a, model, cid = _llm_with_curated(make_llm_assistant, tmp_path, [reply])
+    hit = a.ask(PARAPHRASE)
+    assert hit.curated_id == cid and ANSWER in hit.text  # the embedded matcher's match stands
+    assert not model.script
 
 
 def test_injection_is_not_answered_from_a_curated_answer(offline_assistant, tmp_path):
@@ -229,7 +344,14 @@ def test_staff_api_create_list_edit_retire_and_public_page(server):
 
         asked = c.post("/api/ask", json={"question": PARAPHRASE}).json()
         assert asked["curated_id"] == cid and "事務局確認済みの回答" in asked["text"]
-        assert c.post("/api/ask", json={"question": NEAR_MISS}).json()["curated_id"] is None
+        near = c.post("/api/ask", json={"question": NEAR_MISS}).json()
+        assert near["curated_id"] is None
+        assert [(x["id"], x["question"], x["answer"]) for x in near["related_curated"]] == [(cid, QUESTION, ANSWER)]
+        # staff drafting a reply to the same near question see the approved answer, to reply consistently
+        draft = c.post("/api/draft-reply", json={"inquiry": NEAR_MISS}, auth=AUTH).json()
+        assert draft["curated_id"] is None and [x["id"] for x in draft["related_curated"]] == [cid]
+        based = c.post("/api/draft-reply", json={"inquiry": PARAPHRASE}, auth=AUTH).json()
+        assert based["curated_id"] == cid and based["related_curated"] == []
 
         page = c.get("/qa")
         assert page.status_code == 200 and '<html lang="ja">' in page.text
@@ -424,3 +546,42 @@ def test_cli_export_list_and_audit(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["curated", "export", "--format", "pdf"])  # a one-line usage error
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("reply", ["0", "1", "わかりません"])
+def test_eval_curated_with_the_llm_judge_over_http(tmp_path, monkeypatch, capsys, reply):
+    """`koubo eval curated --judge llm` asks the configured endpoint (a local OpenAI-compatible server) once per
+    applicant question, bounded (max_tokens, temperature 0), and scores its choices; an unusable reply falls back
+    to the embedded matcher and is counted."""
+    from assistant.testing import FakeOpenAIServer
+    from evals.curated_eval import load_pairs
+    from serving.cli import main
+
+    monkeypatch.setenv("KOUBO_DATA_DIR", str(tmp_path / "data"))
+    with FakeOpenAIServer(lambda req: {"content": reply}) as srv:
+        monkeypatch.setenv("KOUBO_LLM_BASE_URL", srv.base_url)
+        assert main(["eval", "curated", "--split", "heldout2", "--judge", "llm", "--json"]) == 0
+        requests = list(srv.requests)
+    result = json.loads(capsys.readouterr().out)
+    judged, served = result["judged"], result["served"]
+    pairs = load_pairs(split="heldout2")
+    assert 0 < len(requests) <= len(pairs)  # one call per question with candidates
+    assert all(r.get("max_completion_tokens", r.get("max_tokens")) == 8 and r["temperature"] == 0 for r in requests)
+    assert "申請者の質問：" in requests[0]["messages"][-1]["content"]
+    assert judged["n"] == len(pairs) == judged["tp"] + judged["fp"] + judged["fn"] + judged["tn"]
+    if reply == "0":  # nothing is the same: nothing served
+        assert judged["tp"] == judged["fp"] == 0 and judged["undecided"] == 0
+    elif reply == "1":  # the closest candidate every time: as many served as there were candidates
+        assert judged["undecided"] == 0 and judged["tp"] + judged["fp"] == len(requests)
+    else:  # no usable reply: exactly the embedded matcher's served figures
+        assert judged["undecided"] == len(requests)
+        assert {k: judged[k] for k in ("tp", "fp", "fn", "tn")} == {k: served[k] for k in ("tp", "fp", "fn", "tn")}
+
+
+def test_eval_curated_judge_needs_an_llm(tmp_path, monkeypatch, capsys):
+    from serving.cli import main
+
+    monkeypatch.setenv("KOUBO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KOUBO_LLM_BASE_URL", raising=False)
+    assert main(["eval", "curated", "--split", "heldout2", "--judge", "llm"]) == 2
+    assert "KOUBO_LLM_BASE_URL" in capsys.readouterr().err

@@ -213,4 +213,6 @@ def compose_draft(assistant: Assistant, inquiry: str) -> Draft:
         citations=letter.citations(),
         backend=answer.backend,
         notice=answer.notice,
+        curated_id=answer.curated_id,
+        related_curated=answer.related_curated,
     )

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from assistant.answer import guard, scope
+from assistant.answer import curated_judge, guard, scope
 from assistant.answer.citations import resolve_citations
 from assistant.answer.condense import condense
 from assistant.answer.curated import CuratedHit, CuratedIndex
@@ -27,7 +27,7 @@ from assistant.answer.offline import not_in_documents_answer, offline_answer
 from assistant.answer.search_tool import langchain_tool
 from assistant.domain import prompts
 from assistant.domain.config import Settings
-from assistant.domain.schema import Answer, Draft, Passage, StreamEvent
+from assistant.domain.schema import Answer, Draft, Passage, RelatedCurated, StreamEvent
 from assistant.domain.text import scrub
 from assistant.domain.validation import History, bound_history, check_question
 from assistant.retrieval.retriever import Retriever
@@ -110,9 +110,10 @@ class Assistant:
             standalone = condense(question, history, use_llm, self.retriever.tokenizer,
                                   self._model)[-s.max_question_chars:]
             timings["condense"] = (time.perf_counter() - t) * 1000
+        related: list[RelatedCurated] = []
         if self.curated is not None:
             t = time.perf_counter()
-            curated = self._curated_answer(question, standalone, use_llm)
+            curated, related = self._curated_answer(question, standalone, use_llm)
             timings["curated"] = (time.perf_counter() - t) * 1000
             if curated is not None:
                 curated.timings_ms = timings
@@ -173,6 +174,8 @@ class Assistant:
             timings["offline"] = (time.perf_counter() - t) * 1000
         answer.standalone_query = standalone
         answer.timings_ms = {**timings, **answer.timings_ms}
+        if answer.coverage != "out_of_scope" and not answer.refused:
+            answer.related_curated = related
         if answer.backend == "offline" and not answer.partial:
             yield StreamEvent(type="token", text=answer.text)
         yield self._final(answer, t_start)
@@ -189,18 +192,41 @@ class Assistant:
         }
 
     # --- curated answers (事務局回答) -------------------------------------------------------------------------
-    def _curated_answer(self, question: str, standalone: str, use_llm: bool) -> Answer | None:
-        """The approved answer to the same question, labelled with its date and cited to its quotes; None when
-        no active one matches, the question is refused by the rules, or a quote is not in the served index."""
+    def _curated_answer(self, question: str, standalone: str, use_llm: bool
+                        ) -> tuple[Answer | None, list[RelatedCurated]]:
+        """The approved answer to the same question, labelled with its date and cited to its quotes — None when
+        no active one matches, the question is refused by the rules, or a quote is not in the served index —
+        and, when none is served, the approved questions close to it (offered under the answer)."""
         if guard.check(standalone).verdict != "ok":
-            return None
+            return None, []
+        curated = self.curated
+        assert curated is not None
         try:
-            hit = self.curated.match(standalone, self.retriever.query_vector(standalone),  # type: ignore[union-attr]
-                                     self.retriever.store.embedder.embed_queries)
+            vector = self.retriever.query_vector(standalone)
+            embed = self.retriever.store.embedder.embed_queries
+            hit = curated.match(standalone, vector, embed)
+            related = curated.related(standalone, vector, embed)
+            if use_llm:
+                hit = self._judged(standalone, hit, related)
+            served = self._from_curated(hit, question, standalone, use_llm) if hit else None
+            if served is not None:
+                return served, []
+            return None, [RelatedCurated(id=h.entry.id, question=h.entry.question, answer=h.entry.answer,
+                                         approved_at=h.entry.approved_at, similarity=round(h.similarity, 4))
+                          for h in related]
         except Exception:  # the approved answers are an extra; a storage failure must not stop answering
             log.exception("curated-answer lookup failed; answering from the documents")
-            return None
-        return self._from_curated(hit, question, standalone, use_llm) if hit else None
+            return None, []
+
+    def _judged(self, standalone: str, hit: CuratedHit | None, related: list[CuratedHit]) -> CuratedHit | None:
+        """With the LLM: the approved question it says asks the same thing, among the closest ones (and the
+        embedded matcher's pick); the embedded matcher's pick when the LLM gives no usable reply."""
+        candidates = curated_judge.candidates_for(hit, related)
+        if not candidates:
+            return hit
+        verdict = curated_judge.judge(standalone, candidates, self._model)
+        log.info("curated judge: %s (embedded matcher: %s)", verdict.reason, hit.entry.id if hit else None)
+        return verdict.hit if verdict.decided else hit
 
     def _from_curated(self, hit: CuratedHit, question: str, standalone: str, use_llm: bool) -> Answer | None:
         entry = hit.entry

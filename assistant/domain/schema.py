@@ -101,6 +101,16 @@ class ToolCallRecord(BaseModel):
 Backend = Literal["llm", "offline"]
 
 
+class RelatedCurated(BaseModel):
+    """An approved Q&A (事務局回答) close to the question, offered under an answer from the documents."""
+
+    id: int
+    question: str = Field(description="The approved question, shown as it was approved.")
+    answer: str = Field(description="The approved answer text (its sources are on the public page /qa).")
+    approved_at: str = Field(description="ISO date or datetime of the approval.")
+    similarity: float
+
+
 class Answer(BaseModel):
     question: str
     text: str
@@ -116,6 +126,8 @@ class Answer(BaseModel):
     partial: bool = Field(False, description="The stream broke off; text is what arrived.")
     error: str | None = None
     curated_id: int | None = Field(None, description="The staff-approved curated answer (事務局回答) served, if any.")
+    related_curated: list[RelatedCurated] = Field(
+        default_factory=list, description="Approved Q&As close to the question, offered when none was served.")
     # The offline composer's structured parts (assistant.answer.compose.OfflineParts), for staff drafts; not serialised.
     _parts: Any = PrivateAttr(default=None)
 
@@ -146,6 +158,7 @@ class Answer(BaseModel):
             "error": self.error,
             "coverage": self.coverage,
             "curated_id": self.curated_id,
+            "related_curated": [r.model_dump() for r in self.related_curated],
         }
 
 
@@ -174,6 +187,9 @@ class Draft(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     backend: Backend = "offline"
     notice: str | None = None
+    curated_id: int | None = Field(None, description="The approved answer (事務局回答) the draft is based on.")
+    related_curated: list[RelatedCurated] = Field(
+        default_factory=list, description="Approved answers close to the inquiry, so replies stay consistent.")
 
     def as_email(self) -> str:
         return f"件名: {self.subject}\n\n{self.salutation}\n\n{self.body}\n\n{self.signature}\n"

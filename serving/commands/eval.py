@@ -6,7 +6,7 @@ Forms:
                  [--mode answer|retrieval] [--method fused|bm25|dense] [--judge]
   koubo eval compare RUN_A RUN_B [--out FILE.md]
   koubo eval from-feedback EXPORT.jsonl --out drafts.jsonl
-  koubo eval curated [--split heldout3|heldout|heldout2|tuning|all] [--json]   curated-answer matching precision/recall
+  koubo eval curated [--split NAME|all] [--judge llm] [--json]   curated-answer matching precision/recall
 """
 
 from __future__ import annotations
@@ -97,7 +97,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     cu.add_argument("--dataset", dest="pairs", type=Path, default=None,
                     help="pairs JSONL (default: evals/datasets/curated_pairs.jsonl)")
     cu.add_argument("--split", dest="pair_split", default="heldout",
-                    help="tuning, heldout, heldout2, heldout3 (blind) or all (default: heldout)")
+                    help="tuning, heldout, heldout2, heldout3 (the tuning splits), heldout4, heldout5, heldout6 (blind: "
+                         "written by others; docs/evaluation.md) or all (default: heldout)")
+    cu.add_argument("--judge", choices=["llm"], default=None,
+                    help="also score the served view with the LLM judge (needs KOUBO_LLM_BASE_URL; one short call "
+                         "per question)")
     cu.add_argument("--json", dest="as_json", action="store_true", help="print the whole result as JSON")
     cu.set_defaults(func=curated_cmd)
 
@@ -258,7 +262,7 @@ def curated_cmd(args: argparse.Namespace) -> int:
 
     from assistant.domain.config import load_settings
     from assistant.index.embeddings import get_embedder
-    from evals.curated_eval import DATASET, load_pairs, run
+    from evals.curated_eval import DATASET, load_pairs, run, run_offers
 
     path = args.pairs or DATASET
     try:
@@ -268,8 +272,19 @@ def curated_cmd(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError) as exc:
         print(f"{path} を読み込めませんでした（{exc}）。", file=sys.stderr)
         return 2
-    embedder = get_embedder(load_settings())
+    settings = load_settings()
+    if args.judge and not settings.llm_configured:
+        print("--judge llm には LLM の接続先（KOUBO_LLM_BASE_URL）の設定が必要です。", file=sys.stderr)
+        return 2
+    embedder = get_embedder(settings)
     result = run(embedder.embed_queries, args.pair_split, path=path)
+    result["offers"] = run_offers(embedder.embed_queries, args.pair_split, path=path)
+    if args.judge:
+        from assistant.answer.llm import make_chat_model
+        from evals.curated_eval import run_judged
+
+        model = make_chat_model(settings, streaming=False)
+        result["judged"] = run_judged(embedder.embed_queries, model, args.pair_split, path=path)["judged"]
     if args.as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -279,6 +294,13 @@ def curated_cmd(args: argparse.Namespace) -> int:
           f"  (tp {p['tp']} fp {p['fp']} fn {p['fn']} tn {p['tn']})")
     print(f"  served  n {s['n']}  precision {_pct(s['precision'])}  recall {_pct(s['recall'])}"
           f"  (tp {s['tp']} fp {s['fp']} fn {s['fn']} tn {s['tn']})")
+    if "judged" in result:
+        j = result["judged"]
+        print(f"  judged  n {j['n']}  precision {_pct(j['precision'])}  recall {_pct(j['recall'])}"
+              f"  (tp {j['tp']} fp {j['fp']} fn {j['fn']} tn {j['tn']}; LLM の回答が使えず照合器で判定 {j['undecided']})")
+    o = result["offers"]
+    print(f"  offers  paraphrases {o['paraphrases']}  recall {_pct(o['recall'])}  (関連Q&Aとして提示: 上位{o['limit']}件,"
+          f" 類似度 {o['min_similarity']} 以上, 候補 {o['pool']} 件; 1問あたり平均 {o['mean_offers']} 件)")
     for e in result["errors"]:
         print(f"  ✗ {e['id']} {e['kind']} sim {e['similarity']} {e['reason']}: {e['question']} ↔ {e['curated']}")
     return 0

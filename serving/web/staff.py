@@ -96,6 +96,12 @@ class StaffHandlers(SessionHandlers):
         current = {"id": None, "inquiry": draft.inquiry, "backend": draft.backend,
                    "citations": [c.model_dump() for c in draft.citations]}
         note = "下書きを作成しました。内容を確認・編集してから保存してください。"
+        if draft.curated_id is not None:
+            note += f"\n\n事務局回答 #{draft.curated_id} に基づく下書きです。"
+        if draft.related_curated:
+            note += "\n\n関連する事務局回答（回答をそろえるため、内容をご確認ください）：\n" + "\n".join(
+                f"- #{r.id} {render.related_view(r.model_dump())['date']}承認：{_plain(r.question)}"
+                for r in draft.related_curated)
         if draft.notice:
             note += f"\n\n{draft.notice}"
         return (current, draft.subject, draft.salutation, draft.body, draft.signature,
@@ -172,6 +178,14 @@ class StaffHandlers(SessionHandlers):
         else:
             path.write_text(email_text(subject or "", salutation or "", body or "", signature or ""), encoding="utf-8")
         return gr.update(value=str(path), visible=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _plain(text: str) -> str:
+    """``text`` shown as it is inside gr.Markdown: one line, Markdown and HTML characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def drafts_table(rows: list[list[Any]]) -> str:

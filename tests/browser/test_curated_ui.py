@@ -109,3 +109,42 @@ def test_feedback_to_curated_answer_in_the_staff_desk(web, browser, artifacts, s
         page.screenshot(path=str(artifacts / f"staff-curated-{size}.png"), full_page=True)
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("size", ["phone"])
+def test_related_approved_answer_is_offered_under_a_chat_answer(web, browser, artifacts, size):
+    """A question close to an approved one but not the same (the other GPU route) is answered from the documents,
+    and the approved Q&A is offered under it: it opens in place to the approved answer, and its link leads to the
+    public page's entry."""
+    url, service = web
+    _seed(service)
+    approved = next(r for r in service.storage.list_curated("active") if "一括確保" in r["question"])
+    ctx = _context(browser, size)
+    page = ctx.new_page()
+    try:
+        page.goto(url + "/")
+        page.wait_for_selector(".koubo-chat[data-loaded='1']")
+        box = page.get_by_role("textbox", name="質問")
+        box.fill("GENIACの直接確保でGPUノードは最大何ノードまで確保できますか？")
+        box.press("Enter")
+        page.locator(".koubo-bot .koubo-toolbar").first.wait_for()
+        answer = page.locator(".koubo-bot").first
+        assert "事務局確認済みの回答" not in answer.locator(".koubo-answer-text").inner_text()  # not served
+        section = answer.get_by_role("region", name="関連する事務局確認済みのQ&A")
+        item = section.locator(f"details[data-curated-id='{approved['id']}']")
+        assert item.count() == 1
+        summary = item.locator("summary")
+        assert approved["question"] in summary.inner_text() and "事務局確認" in summary.inner_text()
+        assert summary.bounding_box()["height"] >= 40  # a finger-sized target on a phone
+        assert not item.locator(".koubo-related-body").is_visible()
+        summary.click()
+        body = item.locator(".koubo-related-body")
+        assert "100以下" in body.inner_text() and "<script>alert(1)</script>" in body.inner_text()  # text, not run
+        _no_overflow(page, "chat with a related approved answer")
+        page.screenshot(path=str(artifacts / f"chat-related-{size}.png"), full_page=True)
+        href = body.get_by_role("link", name="追加Q&Aページで出典を見る").get_attribute("href")
+        assert href == f"/qa#q{approved['id']}"
+        page.goto(url + href)
+        assert approved["question"] in page.locator(f"article#q{approved['id']}").inner_text()
+    finally:
+        ctx.close()

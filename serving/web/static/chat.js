@@ -178,6 +178,28 @@
     });
     return sec;
   }
+  // Approved Q&As close to the question (offered, not served): each opens in place to its approved answer, with
+  // a link to the public 追加Q&A page (its sources).
+  function relatedEl(items) {
+    const sec = el("section", "koubo-related");
+    sec.setAttribute("aria-label", "関連する事務局確認済みのQ&A");
+    sec.appendChild(el("h3", "koubo-related-title", "関連する事務局確認済みのQ&A"));
+    items.forEach((r) => {
+      const d = el("details", "koubo-related-item");
+      d.dataset.curatedId = String(r.id);
+      const s = el("summary", null, r.question);
+      s.appendChild(el("span", "koubo-related-date", "（" + r.date + " 事務局確認）"));
+      d.appendChild(s);
+      const body = el("div", "koubo-related-body");
+      richText(body, r.answer || "", false);
+      const more = el("p", "koubo-related-more");
+      more.appendChild(link(r.href, "追加Q&Aページで出典を見る"));
+      body.appendChild(more);
+      d.appendChild(body);
+      sec.appendChild(d);
+    });
+    return sec;
+  }
   function finish(turn, ans) {
     const v = ans.view || {};
     turn.turnId = ans.turn_id;
@@ -188,6 +210,7 @@
     richText(turn.body, v.text || ans.text || "", true);
     if (v.uncited_note) turn.bubble.appendChild(el("p", "koubo-note", v.uncited_note));
     if (v.sources && v.sources.length) turn.bubble.appendChild(sourcesEl(turn, v.sources));
+    if (v.related && v.related.length) turn.bubble.appendChild(relatedEl(v.related));
     if (v.notice && v.notice !== lastNotice) {
       turn.bubble.appendChild(el("p", "koubo-notice", v.notice));
       lastNotice = v.notice;
