@@ -5,6 +5,7 @@ Chroma, the CLI and a running server's index switch), the feedback queue, the CL
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import threading
@@ -166,6 +167,11 @@ def test_related_offers_the_closest_within_the_margin_and_never_another_programm
     assert got == [items["best"][0], items["near"][0], items["unnamed"][0]][:RELATED_LIMIT]
     assert [round(h.similarity, 3) for h in hits] == sorted((round(h.similarity, 3) for h in hits), reverse=True)
     assert m.related(q, np.array([1.0, 0.0, 0.0]), entries, lambda qs: None, limit=1)[0].entry.question == got[0]
+    # however many may be offered, one further than the margin from the closest is not
+    wide = [h.entry.question for h in m.related(q, np.array([1.0, 0.0, 0.0]), entries, lambda qs: None, limit=10)]
+    assert wide == got and items["beyond_margin"][0] not in wide
+    assert items["beyond_margin"][0] in [h.entry.question for h in m.related(
+        q, np.array([1.0, 0.0, 0.0]), entries, lambda qs: None, limit=10, margin=RELATED_MARGIN * 2)]
     # below the floor nothing is offered, however close it is relative to the others
     only_far = [e for e in entries if e.question == items["far"][0]]
     assert m.related(q, np.array([1.0, 0.0, 0.0]), only_far, lambda qs: None) == []
@@ -259,8 +265,12 @@ def test_engine_answers_with_the_curated_answer_first(offline_assistant, tmp_pat
     assert offered["question"] == QUESTION and offered["similarity"] >= RELATED_SIMILARITY
     assert offered["approved_at"] == storage.get_curated(cid)["approved_at"]
     assert hit.related_curated == []  # served: nothing else is offered
-    refused = a.ask("明日の東京の天気を教えてください")
-    assert refused.coverage == "out_of_scope" and refused.related_curated == []
+    # an approved answer whose quote is no longer in the served documents (not yet marked stale) is not offered
+    gone = storage.add_curated("GENIACの一括確保で確保できるGPUノード数の上限を教えてください", "古い回答",
+                               [{"doc": DOC, "quote": "この一文は資料のどこにもありません。"}], programme="geniac",
+                               approver="a")
+    assert gone not in [r.id for r in a.ask(NEAR_MISS).related_curated]
+    storage.set_curated_status(gone, "retired", "a")
 
     storage.set_curated_status(cid, "retired", "a")
     after = a.ask(PARAPHRASE)
@@ -271,9 +281,21 @@ def test_engine_answers_with_the_curated_answer_first(offline_assistant, tmp_pat
 def test_judge_reply_is_read_strictly():
     from assistant.answer.curated_judge import parse
 
-    assert [parse(r, 3) for r in ("2", " 2。", "番号：1", "0", "\n3\n")] == [2, 2, 1, 0, 3]
+    assert [parse(r, 3) for r in ("2", " 2。", "番号：1", "0", "\n3\n", "２", "<think>1か2か…</think>\n2")] == [
+        2, 2, 1, 0, 3, 2, 2]
     # prose, two numbers, out of range, empty: no decision (the embedded matcher decides)
     assert [parse(r, 3) for r in ("2番です", "1 と 2", "4", "", "同じものはありません")] == [None] * 5
+
+
+def test_judge_prompt_keeps_the_end_of_a_long_question():
+    from assistant.answer.curated import CuratedEntry, CuratedHit
+    from assistant.answer.curated_judge import MAX_QUESTION_CHARS, prompt_for
+
+    long_question = "前の質問の文脈" * 200 + "大学の補助率は？"
+    entry = CuratedEntry(id=1, question=QUESTION, answer="", citations=(), approved_at="2026-01-01")
+    text = prompt_for(long_question, [CuratedHit(entry, 0.9)])
+    assert "大学の補助率は？" in text and f"1. {QUESTION}" in text
+    assert len(text) < 2 * MAX_QUESTION_CHARS + 600
 
 
 def _llm_with_curated(make_llm_assistant, tmp_path, script):
@@ -308,6 +330,23 @@ def test_an_unusable_judge_reply_leaves_the_decision_to_the_embedded_matcher(mak
     hit = a.ask(PARAPHRASE)
     assert hit.curated_id == cid and ANSWER in hit.text  # the embedded matcher's match stands
     assert not model.script
+    if isinstance(reply, Exception):  # an endpoint that does not answer is marked down for what follows
+        assert not a.health.check().ok
+
+
+def test_staff_draft_note_lists_related_answers_as_plain_text():
+    from assistant.domain.schema import Draft, RelatedCurated
+    from serving.web.staff import draft_note
+
+    evil = "<img src=x onerror=alert(1)> [押して](javascript:alert(1)) **太字**"
+    note = draft_note(Draft(inquiry="q", subject="s", salutation="a", body="b", signature="x", related_curated=[
+        RelatedCurated(id=7, question=evil, answer="…", approved_at="2026-03-31T16:30:00+00:00", similarity=0.9)]))
+    assert "関連する事務局回答" in note and "#7（2026年4月1日承認）" in note
+    line = note.splitlines()[-1].split("承認）", 1)[1]
+    assert re.search(r"(?<!\\)[<>\[\]()*]", line) is None  # every Markdown/HTML character escaped
+    assert "\\<img" in line and "\\[押して\\]\\(javascript:alert\\(1\\)\\)" in line
+    assert "事務局回答 #3 に基づく" in draft_note(Draft(inquiry="q", subject="s", salutation="a", body="b",
+                                                        signature="x", curated_id=3))
 
 
 def test_injection_is_not_answered_from_a_curated_answer(offline_assistant, tmp_path):

@@ -6,7 +6,9 @@ paraphrase from a near-miss. When the chat model answers, the approved questions
 (``Matcher.related``: at most three, within a margin, never another programme's) are put to it in one short call,
 and it names the one that asks the same thing, or none. Its reply is read strictly — one number in range, nothing
 else — and anything else (a transport error, prose, an out-of-range number) leaves the decision to the embedded
-matcher. The call is bounded: short texts, a few output tokens, the chat model's own timeout.
+matcher. The call is bounded: the applicant's question cut to its end (where a condensed query holds the question
+itself), a few output tokens, thinking switched off for chat templates that have it, a short timeout of its own; a
+transport error marks the endpoint down for the rest of the request (the caller's job).
 """
 
 from __future__ import annotations
@@ -20,15 +22,22 @@ from typing import Any
 from assistant.answer.curated import CuratedHit
 from assistant.answer.llm_loop import is_transport_error
 from assistant.domain import prompts
+from assistant.domain.text import nfkc
 
 log = logging.getLogger(__name__)
 
-#: Characters of each question put in the prompt (questions are capped far below this at the API; a guard).
-MAX_QUESTION_CHARS = 300
+#: Characters of each question put in the prompt: the applicant's question keeps its end, an approved one its start.
+MAX_QUESTION_CHARS = 500
 #: Output tokens the judge may use: a number and a little slack.
 MAX_TOKENS = 8
-# 「2」「2。」「番号：2」 and nothing else; a reply with more in it is not a decision.
+#: Seconds the judge waits for its reply (the answer itself may take longer; this call must not).
+TIMEOUT_S = 10.0
+# vLLM passes these to the chat template: Qwen3-style templates would otherwise think first and never get to the
+# number within MAX_TOKENS; templates without the switch ignore it.
+_NO_THINKING = {"chat_template_kwargs": {"enable_thinking": False}}
+# 「2」「2。」「番号：2」 and nothing else (after NFKC, so 「２」 too); a reply with more in it is not a decision.
 _REPLY = re.compile(r"\s*(?:番号\s*[:：]?\s*)?([0-9])\s*[。.]?\s*")
+_THINK_END = "</think>"
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class Verdict:
     decided: bool  # False: no usable reply, the embedded matcher decides
     hit: CuratedHit | None  # the approved question that asks the same thing (None: none does)
     reason: str
+    transport_error: bool = False  # the endpoint did not answer: the caller marks it down
 
 
 def candidates_for(hit: CuratedHit | None, related: Sequence[CuratedHit]) -> list[CuratedHit]:
@@ -46,14 +56,26 @@ def candidates_for(hit: CuratedHit | None, related: Sequence[CuratedHit]) -> lis
     return candidates
 
 
+def _cut(text: str, keep_end: bool) -> str:
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUESTION_CHARS:
+        return text
+    return "…" + text[-MAX_QUESTION_CHARS:] if keep_end else text[:MAX_QUESTION_CHARS] + "…"
+
+
 def prompt_for(question: str, candidates: Sequence[CuratedHit]) -> str:
-    listed = "\n".join(f"{n}. {c.entry.question.strip()[:MAX_QUESTION_CHARS]}" for n, c in enumerate(candidates, 1))
-    return prompts.text("curated_judge", question=question.strip()[:MAX_QUESTION_CHARS], candidates=listed)
+    listed = "\n".join(f"{n}. {_cut(c.entry.question, keep_end=False)}" for n, c in enumerate(candidates, 1))
+    return prompts.text("curated_judge", question=_cut(question, keep_end=True), candidates=listed)
 
 
 def parse(reply: str, n_candidates: int) -> int | None:
-    """The number the reply names (0 = none), or None when it is not exactly one number in range."""
-    m = _REPLY.fullmatch(reply or "")
+    """The number the reply names (0 = none), or None when it is not exactly one number in range. A reasoning
+    block (``<think>…</think>``) before it is skipped."""
+    reply = reply or ""
+    end = reply.rfind(_THINK_END)
+    if end >= 0:
+        reply = reply[end + len(_THINK_END):]
+    m = _REPLY.fullmatch(nfkc(reply))
     if not m:
         return None
     n = int(m.group(1))
@@ -65,13 +87,15 @@ def judge(question: str, candidates: Sequence[CuratedHit], model: Callable[[], A
     if not candidates:
         return Verdict(True, None, "no candidates")
     try:
-        out = model().bind(max_tokens=MAX_TOKENS, temperature=0).invoke(prompt_for(question, candidates))
+        out = model().bind(max_tokens=MAX_TOKENS, temperature=0, timeout=TIMEOUT_S,
+                           extra_body=_NO_THINKING).invoke(prompt_for(question, candidates))
     except Exception as exc:  # the approved answers are an extra; the embedded matcher decides instead
-        if is_transport_error(exc):
+        transport = is_transport_error(exc)
+        if transport:
             log.warning("curated judge: LLM call failed (%s); the embedded matcher decides", exc)
         else:
             log.exception("curated judge: LLM call failed; the embedded matcher decides")
-        return Verdict(False, None, f"llm error: {type(exc).__name__}")
+        return Verdict(False, None, f"llm error: {type(exc).__name__}: {exc}"[:200], transport_error=transport)
     reply = str(getattr(out, "content", "") or "")
     n = parse(reply, len(candidates))
     if n is None:

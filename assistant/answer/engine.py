@@ -18,7 +18,7 @@ from typing import Any, Literal
 from assistant.answer import curated_judge, guard, scope
 from assistant.answer.citations import resolve_citations
 from assistant.answer.condense import condense
-from assistant.answer.curated import CuratedHit, CuratedIndex
+from assistant.answer.curated import CuratedEntry, CuratedHit, CuratedIndex
 from assistant.answer.curated import label as curated_label
 from assistant.answer.drafting import compose_draft
 from assistant.answer.llm import HealthChecker, make_chat_model
@@ -115,6 +115,9 @@ class Assistant:
             t = time.perf_counter()
             curated, related = self._curated_answer(question, standalone, use_llm)
             timings["curated"] = (time.perf_counter() - t) * 1000
+            if use_llm and not self._want_llm():  # the judge found the endpoint down: do not wait for it again
+                use_llm = False
+                yield StreamEvent(type="status", text="LLMに接続できないため、オフラインモードで回答します…")
             if curated is not None:
                 curated.timings_ms = timings
                 yield StreamEvent(type="retrieved", passages=curated.retrieved)
@@ -205,27 +208,39 @@ class Assistant:
             vector = self.retriever.query_vector(standalone)
             embed = self.retriever.store.embedder.embed_queries
             hit = curated.match(standalone, vector, embed)
-            related = curated.related(standalone, vector, embed)
-            if use_llm:
-                hit = self._judged(standalone, hit, related)
-            served = self._from_curated(hit, question, standalone, use_llm) if hit else None
-            if served is not None:
-                return served, []
-            return None, [RelatedCurated(id=h.entry.id, question=h.entry.question, answer=h.entry.answer,
-                                         approved_at=h.entry.approved_at, similarity=round(h.similarity, 4))
-                          for h in related]
         except Exception:  # the approved answers are an extra; a storage failure must not stop answering
             log.exception("curated-answer lookup failed; answering from the documents")
             return None, []
+        try:
+            related = curated.related(standalone, vector, embed)
+        except Exception:
+            log.exception("related curated answers failed; serving the match only")
+            related = []
+        if use_llm:
+            hit = self._judged(standalone, hit, related)
+        served = self._from_curated(hit, question, standalone, use_llm) if hit else None
+        if served is not None:
+            return served, []
+        # Offered answers stand on their quotes as served ones do: one whose quote left the served documents (its
+        # stale mark may not have landed yet) is not shown.
+        return None, [RelatedCurated(id=h.entry.id, question=h.entry.question, answer=h.entry.answer,
+                                     approved_at=h.entry.approved_at, similarity=round(h.similarity, 4))
+                      for h in related if self._quotes_served(h.entry)]
+
+    def _quotes_served(self, entry: CuratedEntry) -> bool:
+        return all(self.retriever.find_quote(c["doc"], c["quote"]) is not None for c in entry.citations)
 
     def _judged(self, standalone: str, hit: CuratedHit | None, related: list[CuratedHit]) -> CuratedHit | None:
         """With the LLM: the approved question it says asks the same thing, among the closest ones (and the
-        embedded matcher's pick); the embedded matcher's pick when the LLM gives no usable reply."""
+        embedded matcher's pick); the embedded matcher's pick when the LLM gives no usable reply. An endpoint that
+        does not answer is marked down, so the rest of the request goes offline at once."""
         candidates = curated_judge.candidates_for(hit, related)
         if not candidates:
             return hit
         verdict = curated_judge.judge(standalone, candidates, self._model)
         log.info("curated judge: %s (embedded matcher: %s)", verdict.reason, hit.entry.id if hit else None)
+        if verdict.transport_error:
+            self.health.mark_down(verdict.reason)
         return verdict.hit if verdict.decided else hit
 
     def _from_curated(self, hit: CuratedHit, question: str, standalone: str, use_llm: bool) -> Answer | None:

@@ -95,15 +95,7 @@ class StaffHandlers(SessionHandlers):
         audit(self.service.storage, who, "draft.create", "draft", "", {"backend": draft.backend})
         current = {"id": None, "inquiry": draft.inquiry, "backend": draft.backend,
                    "citations": [c.model_dump() for c in draft.citations]}
-        note = "下書きを作成しました。内容を確認・編集してから保存してください。"
-        if draft.curated_id is not None:
-            note += f"\n\n事務局回答 #{draft.curated_id} に基づく下書きです。"
-        if draft.related_curated:
-            note += "\n\n関連する事務局回答（回答をそろえるため、内容をご確認ください）：\n" + "\n".join(
-                f"- #{r.id} {render.related_view(r.model_dump())['date']}承認：{_plain(r.question)}"
-                for r in draft.related_curated)
-        if draft.notice:
-            note += f"\n\n{draft.notice}"
+        note = draft_note(draft)
         return (current, draft.subject, draft.salutation, draft.body, draft.signature,
                 render.draft_sources_markdown(draft.citations, self.service.documents), note)
 
@@ -186,6 +178,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 def _plain(text: str) -> str:
     """``text`` shown as it is inside gr.Markdown: one line, Markdown and HTML characters escaped."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def draft_note(draft: Draft) -> str:
+    """The note above a new draft (Markdown): what to do, the approved answer it rests on, the approved answers close
+    to the inquiry (so replies stay consistent), the backend's notice."""
+    note = "下書きを作成しました。内容を確認・編集してから保存してください。"
+    if draft.curated_id is not None:
+        note += f"\n\n事務局回答 #{draft.curated_id} に基づく下書きです。"
+    if draft.related_curated:
+        note += "\n\n関連する事務局回答（回答をそろえるため、内容をご確認ください）：\n" + "\n".join(
+            f"- #{r.id}（{render.related_view(r.model_dump())['date']}承認）{_plain(r.question)}"
+            for r in draft.related_curated)
+    if draft.notice:
+        note += f"\n\n{draft.notice}"
+    return note
 
 
 def drafts_table(rows: list[list[Any]]) -> str:
