@@ -5,11 +5,11 @@
     python -m evals.train_scope --check --without scope_blind3.jsonl   # leave one set out: train without it,
                                                        # print the figures on it (an estimate for unseen questions)
 
-Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl and
-scope_blind3.jsonl: each was read as a held-out set once and has been a tuning set since the next blind set was
-committed) and the synthetic questions of evals/scope_synth.py, whose topics are dropped when they occur in a
-question of a set held out (``BLIND_SETS``, or the set left out). Never the FAQ set, never evals/datasets/
-scope_blind4.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
+Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl,
+scope_blind3.jsonl and scope_blind4.jsonl: each was read as a held-out set and has been a tuning set since the
+next blind set was committed) and the synthetic questions of evals/scope_synth.py, whose topics are dropped when
+they occur in a question of a set held out (``BLIND_SETS``, or the set left out). Never the FAQ set, never
+evals/datasets/scope_blind5.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
 thresholds chosen from cross-validated predictions on the hand-written rows (see docs/evaluation.md,
 "Scope and coverage").
 """
@@ -36,17 +36,20 @@ log = logging.getLogger(__name__)
 DATASETS = Path(__file__).resolve().parent / "datasets"
 DEV_SET = DATASETS / "scope_dev.jsonl"
 #: Hand-written sets the models are trained and their thresholds chosen on (all splits).
-TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl")
+TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl")
 #: Blind sets: never trained on; their topics are removed from the synthetic data.
-BLIND_SETS = ("scope_blind4.jsonl",)
+BLIND_SETS = ("scope_blind5.jsonl",)
 MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
 #: L2 strength per model (on standardised features), chosen by cross-validation on the tuning half.
 L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
-#: Share of the in-scope training questions the scope thresholds may refuse in cross-validation (the issue's
-#: target on unseen questions is 0.02; cross-validated figures have overstated unseen ones).
-MAX_FALSE_REFUSAL_RATE = 0.01
+#: Share of the in-scope training questions the scope thresholds may refuse in cross-validation. 0.02 (0.01 until
+#: model 4): chosen by leaving each of the four hand-written sets out in turn (`--without SET
+#: --false-refusal-budget R`) as the largest budget whose pooled left-out false refusals stay within the issue's
+#: 0.02 — 0.01: refused 0.851, false refusals 7/446; 0.02: 0.893, 8/446; 0.03: 0.911, 15/446
+#: (docs/evaluation.md, "Fifth attempt").
+MAX_FALSE_REFUSAL_RATE = 0.02
 #: Cross-validated recall of "not in the documents" the coverage threshold and gate must keep on the training
 #: rows. Among the settings that keep it, the one that marks the fewest answered questions wins: a false "not in
 #: the documents" tells an applicant the documents are silent when they are not, which costs more than a missed
@@ -117,11 +120,12 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
     return out
 
 
-def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray) -> tuple[float, float]:
+def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray,
+                     budget_rate: float = MAX_FALSE_REFUSAL_RATE) -> tuple[float, float]:
     """(threshold with a programme term, threshold without) that refuse the most out-of-scope questions while
-    refusing at most MAX_FALSE_REFUSAL_RATE of the in-scope ones (cross-validated p; ties: the lower thresholds).
+    refusing at most ``budget_rate`` of the in-scope ones (cross-validated p; ties: the lower thresholds).
     """
-    budget = MAX_FALSE_REFUSAL_RATE * (y == 1).sum()
+    budget = budget_rate * (y == 1).sum()
     best = (-1.0, 0.0, 0.0)
     for td in np.linspace(0.0, 0.6, 61):
         for tp in np.linspace(0.0, 0.9, 91):
@@ -155,7 +159,8 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
                      for q in questions])
 
 
-def train(retriever, check: bool = False, without: str | None = None) -> dict:
+def train(retriever, check: bool = False, without: str | None = None,
+          false_refusal_budget: float = MAX_FALSE_REFUSAL_RATE) -> dict:
     """Fit the three models; ``without``: leave that training set out and report the figures on it."""
     train_sets = tuple(n for n in TRAIN_SETS if n != without)
     rows = load_sets(train_sets)
@@ -201,7 +206,7 @@ def train(retriever, check: bool = False, without: str | None = None) -> dict:
         extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
                  np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
         cv = cross_val(x, y_scope, L2[prefix], extra)
-        td, tp = scope_thresholds(cv, y_scope, domain, ruled)
+        td, tp = scope_thresholds(cv, y_scope, domain, ruled, false_refusal_budget)
         refused = np.where(domain, cv < td, cv < tp) | ruled
         report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
                                 "false_refusal": float(refused[y_scope == 1].mean()),
@@ -251,11 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--check", action="store_true", help="print cross-validated figures, write nothing")
     p.add_argument("--without", choices=TRAIN_SETS, help="leave this set out of training and score it")
+    p.add_argument("--false-refusal-budget", type=float, default=MAX_FALSE_REFUSAL_RATE, metavar="RATE",
+                   help=f"share of in-scope training questions the scope thresholds may refuse in cross-validation "
+                        f"(default {MAX_FALSE_REFUSAL_RATE}; compare settings with --without)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     ensure_index(settings, progress=False)
-    report = train(Retriever.from_settings(settings), check=args.check, without=args.without)
+    report = train(Retriever.from_settings(settings), check=args.check, without=args.without,
+                   false_refusal_budget=args.false_refusal_budget)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0

@@ -272,26 +272,28 @@ def _answered_marked_nid(s: dict) -> float:
 
 def test_blind_set_gate(offline_assistant):
     """The product keeps generalising: figures on the blind set nothing was tuned on
-    (evals/datasets/scope_blind4.jsonl, docs/evaluation.md "Fourth attempt"). Measured with the shipped model:
-    refusal 0.819, false refusals 0.033, not-in-documents recall 0.429, answered marked 3 of 80. The floors sit
+    (evals/datasets/scope_blind5.jsonl, docs/evaluation.md "Fifth attempt"). Measured with the shipped model 5:
+    refusal 0.867, false refusals 0 of 151, not-in-documents recall 0.449, answered marked 9 of 102. The floors sit
     just below; the issue's targets (0.97, 0.02, 0.8) are not reached and these floors do not hide that."""
-    s = _run(offline_assistant, "evals/datasets/scope_blind4.jsonl")
-    assert s["n"] >= 350 and s["errors"] == 0
-    assert s["refusal"]["false_refusal_rate"] <= 0.035
-    assert s["refusal"]["accuracy"] >= 0.81
-    assert s["coverage"]["not_in_documents_recall"] >= 0.42
-    assert _answered_marked_nid(s) <= 0.04
+    s = _run(offline_assistant, "evals/datasets/scope_blind5.jsonl")
+    assert s["n"] >= 390 and s["errors"] == 0
+    assert s["refusal"]["false_refusal_rate"] <= 0.01
+    assert s["refusal"]["accuracy"] >= 0.86
+    assert s["coverage"]["not_in_documents_recall"] >= 0.44
+    assert _answered_marked_nid(s) <= 0.09
 
 
-@pytest.mark.parametrize("path, split", [(DEV_SET_PATH, "heldout"), (FRESH_SET_PATH, None)])
-def test_earlier_held_out_sets_stay_right(offline_assistant, path, split):
-    """The dev set's held-out half and the fresh set were held out by earlier methods and are training sets
+@pytest.mark.parametrize("path, split, min_refusal", [(DEV_SET_PATH, "heldout", 0.9), (FRESH_SET_PATH, None, 0.9),
+                                                      ("evals/datasets/scope_blind4.jsonl", None, 0.84)])
+def test_earlier_held_out_sets_stay_right(offline_assistant, path, split, min_refusal):
+    """The dev set's held-out half, the fresh set and blind4 were held out by earlier methods and are training sets
     of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no longer fits
-    them, not generalisation (the blind set's gate does that)."""
+    them, not generalisation (the blind set's gate does that). blind4 is fitted least (0.849 refused even as
+    training data: the linear model with its false-refusal budget cannot fit all of it)."""
     s = _run(offline_assistant, path, split=split)
     assert s["errors"] == 0
     assert s["refusal"]["false_refusal_rate"] <= 0.02
-    assert s["refusal"]["accuracy"] >= 0.9
+    assert s["refusal"]["accuracy"] >= min_refusal
     assert s["coverage"]["not_in_documents_recall"] >= 0.6
     assert _answered_marked_nid(s) <= 0.05
 
@@ -314,6 +316,6 @@ def test_faq_set_keeps_no_false_refusals(offline_assistant):
     s = _run(offline_assistant, "evals/datasets/faq.jsonl")
     assert s["refusal"]["false_refusal_rate"] == 0.0 and s["refusal"]["accuracy"] == 1.0
     # Answerable FAQ questions told "資料には記載がありません": 31 of 165 before issue #13's second pass, 15 after it,
-    # 20 with the fourth model (2 of them items the FAQ set itself tags not_in_docs) — the price of its higher
-    # not-in-documents recall on unseen questions (docs/evaluation.md, "Fourth attempt").
+    # 20 with the fourth model, 18 with the fifth (2 of them items the FAQ set itself tags not_in_docs) — the price
+    # of a higher not-in-documents recall on unseen questions (docs/evaluation.md, "Fourth attempt").
     assert _answered_marked_nid(s) <= 0.125
