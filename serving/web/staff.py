@@ -234,37 +234,42 @@ def build_staff_tab(service: WebService) -> None:
         with gr.Row():
             who = gr.Markdown(elem_id="koubo-staff-who")
             logout_btn = gr.Button("ログアウト", size="sm", scale=0, min_width=100)
-        inquiry = gr.Textbox(label="問い合わせメール（件名・本文を貼り付け）", lines=8, max_lines=30,
-                             elem_id="koubo-inquiry",
-                             placeholder="件名: 補助率について\n\n株式会社〇〇の△△と申します。\n大企業の場合の補助率を教えてください。")
-        with gr.Row():
-            make_btn = gr.Button("下書きを作成", variant="primary", elem_id="koubo-make-draft")
-            new_btn = gr.Button("新しい問い合わせ", size="sm")
-        note = gr.Markdown(elem_id="koubo-draft-note")
-        subject = gr.Textbox(label="件名", elem_id="koubo-draft-subject")
-        salutation = gr.Textbox(label="宛名", lines=2, elem_id="koubo-draft-salutation")
-        body = gr.Textbox(label="本文", lines=14, max_lines=60, elem_id="koubo-draft-body")
-        signature = gr.Textbox(label="署名", lines=4, elem_id="koubo-draft-signature")
-        sources = gr.HTML(elem_id="koubo-draft-sources")
-        with gr.Row():
-            save_btn = gr.Button("下書き保存", variant="primary", elem_id="koubo-save-draft")
-            sent_btn = gr.Button("送信済みにする", elem_id="koubo-mark-sent")
-            copy_btn = gr.Button("コピー", size="sm", elem_id="koubo-copy-draft")
-            txt_btn = gr.Button("テキスト (.txt)", size="sm", elem_id="koubo-dl-txt")
-            eml_btn = gr.Button("メール (.eml)", size="sm", elem_id="koubo-dl-eml")
-        save_msg = gr.Markdown(elem_id="koubo-save-msg")
-        file_out = gr.File(label="ダウンロード", visible=False, interactive=False)
-        with gr.Accordion("返信メール全文（コピー用）", open=False):
-            preview = gr.Textbox(label="返信メール全文", show_label=False, lines=12, interactive=False,
-                                 elem_id="koubo-draft-preview")
-        gr.Markdown("### 過去の下書き")
-        with gr.Row():
-            pick = gr.Dropdown(label="下書きを開く", choices=[], scale=4, elem_id="koubo-draft-pick")
-            open_btn = gr.Button("開く", scale=1, min_width=80)
-            refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
-        table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
-        curated_views, curated_outs = build_curated_section(service, token, current, inquiry, body)
-        knowledge_refresh, knowledge_outs = build_knowledge_section(service, token)
+        # Three tabs: replies (the daily work), approved answers and feedback, the documents themselves.
+        with gr.Tabs(elem_id="koubo-desk-tabs"):
+            with gr.Tab("返信下書き", elem_id="koubo-tab-drafts"):
+                inquiry = gr.Textbox(label="問い合わせメール（件名・本文を貼り付け）", lines=8, max_lines=30,
+                                     elem_id="koubo-inquiry",
+                                     placeholder="件名: 補助率について\n\n株式会社〇〇の△△と申します。\n大企業の場合の補助率を教えてください。")
+                with gr.Row():
+                    make_btn = gr.Button("下書きを作成", variant="primary", elem_id="koubo-make-draft")
+                    new_btn = gr.Button("新しい問い合わせ", size="sm")
+                note = gr.Markdown(elem_id="koubo-draft-note")
+                subject = gr.Textbox(label="件名", elem_id="koubo-draft-subject")
+                salutation = gr.Textbox(label="宛名", lines=2, elem_id="koubo-draft-salutation")
+                body = gr.Textbox(label="本文", lines=14, max_lines=60, elem_id="koubo-draft-body")
+                signature = gr.Textbox(label="署名", lines=4, elem_id="koubo-draft-signature")
+                sources = gr.HTML(elem_id="koubo-draft-sources")
+                with gr.Row():
+                    save_btn = gr.Button("下書き保存", variant="primary", elem_id="koubo-save-draft")
+                    sent_btn = gr.Button("送信済みにする", elem_id="koubo-mark-sent")
+                    copy_btn = gr.Button("コピー", size="sm", elem_id="koubo-copy-draft")
+                    txt_btn = gr.Button("テキスト (.txt)", size="sm", elem_id="koubo-dl-txt")
+                    eml_btn = gr.Button("メール (.eml)", size="sm", elem_id="koubo-dl-eml")
+                save_msg = gr.Markdown(elem_id="koubo-save-msg")
+                file_out = gr.File(label="ダウンロード", visible=False, interactive=False)
+                with gr.Accordion("返信メール全文（コピー用）", open=False):
+                    preview = gr.Textbox(label="返信メール全文", show_label=False, lines=12, interactive=False,
+                                         elem_id="koubo-draft-preview")
+                gr.Markdown("### 過去の下書き")
+                with gr.Row():
+                    pick = gr.Dropdown(label="下書きを開く", choices=[], scale=4, elem_id="koubo-draft-pick")
+                    open_btn = gr.Button("開く", scale=1, min_width=80)
+                    refresh_btn = gr.Button("一覧を更新", scale=1, min_width=100)
+                table = gr.HTML(drafts_table([]), elem_id="koubo-drafts", apply_default_css=False, js_on_load=None)
+            with gr.Tab("事務局回答", elem_id="koubo-tab-curated"):
+                curated_views, curated_outs = build_curated_section(service, token, current, inquiry, body)
+            with gr.Tab("資料管理", elem_id="koubo-tab-knowledge"):
+                knowledge_refresh, knowledge_outs = build_knowledge_section(service, token)
 
     fields = [subject, salutation, body, signature]
     login_outs = [token, login_col, desk_col, login_msg, who, table, pick, password]

@@ -77,6 +77,7 @@ def test_feedback_to_curated_answer_in_the_staff_desk(web, browser, artifacts, s
         page.click("#koubo-login-btn")
         page.locator("#koubo-inquiry textarea").wait_for(state="visible")
 
+        page.locator("#koubo-desk-tabs").get_by_role("tab", name="事務局回答").click()
         page.locator("#koubo-feedback").get_by_text("フィードバック（低評価の回答）").click()
         page.locator("#koubo-feedback-list").get_by_text(comment).wait_for()
         page.locator("#koubo-feedback-pick input").click()

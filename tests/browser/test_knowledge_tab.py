@@ -75,6 +75,12 @@ def test_knowledge_tab_upload_versions_restore_retire(knowledge_web, browser, ar
         _field(page, "koubo-staff-user").fill(STAFF_NAME)
         _field(page, "koubo-staff-password").fill(STAFF_PASSWORD)
         page.click("#koubo-login-btn")
+        # the desk's tabs: replies first; documents in their own tab
+        tabs = page.locator("#koubo-desk-tabs").get_by_role("tab")
+        tabs.first.wait_for()
+        assert tabs.all_inner_texts() == ["返信下書き", "事務局回答", "資料管理"]
+        assert page.locator("#koubo-inquiry textarea").is_visible() and not page.locator("#koubo-kn-upload").is_visible()
+        page.locator("#koubo-desk-tabs").get_by_role("tab", name="資料管理").click()
         docs = page.locator("#koubo-kn-docs")
         docs.get_by_text("memo").first.wait_for(timeout=60000)  # the list is there right after login
         assert "公開中" in docs.inner_text()
