@@ -160,8 +160,10 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
 
 
 def train(retriever, check: bool = False, without: str | None = None,
-          false_refusal_budget: float = MAX_FALSE_REFUSAL_RATE) -> dict:
-    """Fit the three models; ``without``: leave that training set out and report the figures on it."""
+          false_refusal_budget: float = MAX_FALSE_REFUSAL_RATE, scope_l2: float | None = None) -> dict:
+    """Fit the three models; ``without``: leave that training set out and report the figures on it;
+    ``scope_l2``: the scope model's L2 strength instead of ``L2["scope"]`` (to compare settings)."""
+    l2 = {**L2, **({"scope": scope_l2} if scope_l2 else {})}
     train_sets = tuple(n for n in TRAIN_SETS if n != without)
     rows = load_sets(train_sets)
     # Questions of the sets held out exclude their topics from the synthetic lists, so no held-out item is seen
@@ -205,13 +207,13 @@ def train(retriever, check: bool = False, without: str | None = None,
         x = design(feats, names, emb)
         extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
                  np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
-        cv = cross_val(x, y_scope, L2[prefix], extra)
+        cv = cross_val(x, y_scope, l2[prefix], extra)
         td, tp = scope_thresholds(cv, y_scope, domain, ruled, false_refusal_budget)
         refused = np.where(domain, cv < td, cv < tp) | ruled
         report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
                                 "false_refusal": float(refused[y_scope == 1].mean()),
                                 "threshold_domain": td, "threshold_plain": tp}
-        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), L2[prefix]),
+        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
 
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name)}
@@ -256,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--check", action="store_true", help="print cross-validated figures, write nothing")
     p.add_argument("--without", choices=TRAIN_SETS, help="leave this set out of training and score it")
+    p.add_argument("--scope-l2", type=float, default=None, metavar="L2",
+                   help=f"L2 strength of the scope model (default {L2['scope']}; compare settings with --without)")
     p.add_argument("--false-refusal-budget", type=float, default=MAX_FALSE_REFUSAL_RATE, metavar="RATE",
                    help=f"share of in-scope training questions the scope thresholds may refuse in cross-validation "
                         f"(default {MAX_FALSE_REFUSAL_RATE}; compare settings with --without)")
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     ensure_index(settings, progress=False)
     report = train(Retriever.from_settings(settings), check=args.check, without=args.without,
-                   false_refusal_budget=args.false_refusal_budget)
+                   false_refusal_budget=args.false_refusal_budget, scope_l2=args.scope_l2)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0

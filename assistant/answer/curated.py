@@ -16,8 +16,9 @@ first. "The same thing" must be precise: two questions match when
 
 Because 1–3 are strict (blind recall is low, docs/evaluation.md), an answer from the documents also *offers* the
 closest approved questions (``Matcher.related``: the embedding's ranking alone, above ``RELATED_SIMILARITY``, at
-most ``RELATED_LIMIT``, within ``RELATED_MARGIN`` of the closest one offered, none of another programme). An offer shows the approved question itself, so a near one
-costs the applicant a glance, never a wrong answer.
+most ``RELATED_LIMIT``, within ``RELATED_MARGIN`` of the closest one offered, none of another programme). An offer
+shows the approved question itself, so a near one costs the applicant a glance, never a wrong answer. With an LLM,
+assistant/answer/curated_judge.py decides among the same candidates which one, if any, is the same question.
 
 The core does the matching; where the approved answers live is the caller's business (``CuratedIndex``,
 implemented over SQLite in serving/curated.py and injected by the composition root).
@@ -48,9 +49,9 @@ MIN_SIMILARITY = 0.935
 #: When a second approved question also matches within this cosine of the best, the applicant's question is
 #: ambiguous between the two and neither is served.
 MARGIN = 0.01
-#: Related approved questions offered under an answer from the documents: the closest ``RELATED_LIMIT``, at or above
-#: ``RELATED_SIMILARITY`` and within ``RELATED_MARGIN`` of the closest one offered. Chosen on the seen splits (tuning …
-#: heldout4) with every curated question of the file then in one pool (140): the right one was offered for 0.99
+#: Related approved questions offered under an answer from the documents: the closest ``RELATED_LIMIT``, at or
+#: above ``RELATED_SIMILARITY`` and within ``RELATED_MARGIN`` of the closest one offered. Chosen on the seen splits
+#: (tuning … heldout4) with every curated question of the file then in one pool (140): the right one was offered for 0.99
 #: of the seen paraphrases and 0.86 of heldout4's, 1.7–2.2 offers per question; blind figures in
 #: docs/evaluation.md ("Offers").
 RELATED_SIMILARITY = 0.88

@@ -223,9 +223,13 @@ class Assistant:
             return served, []
         # Offered answers stand on their quotes as served ones do: one whose quote left the served documents (its
         # stale mark may not have landed yet) is not shown.
-        return None, [RelatedCurated(id=h.entry.id, question=h.entry.question, answer=h.entry.answer,
-                                     approved_at=h.entry.approved_at, similarity=round(h.similarity, 4))
-                      for h in related if self._quotes_served(h.entry)]
+        try:
+            return None, [RelatedCurated(id=h.entry.id, question=h.entry.question, answer=h.entry.answer,
+                                         approved_at=h.entry.approved_at, similarity=round(h.similarity, 4))
+                          for h in related if self._quotes_served(h.entry)]
+        except Exception:
+            log.exception("checking the quotes of related curated answers failed; offering none")
+            return None, []
 
     def _quotes_served(self, entry: CuratedEntry) -> bool:
         return all(self.retriever.find_quote(c["doc"], c["quote"]) is not None for c in entry.citations)
