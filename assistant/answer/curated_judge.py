@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.answer.curated import CuratedHit
 from assistant.answer.llm_loop import is_transport_error
+from assistant.answer.reasoning import strip_reasoning
 from assistant.domain import prompts
 from assistant.domain.text import nfkc
 
@@ -37,7 +38,6 @@ TIMEOUT_S = 10.0
 _NO_THINKING = {"chat_template_kwargs": {"enable_thinking": False}}
 # 「2」「2。」「番号：2」 and nothing else (after NFKC, so 「２」 too); a reply with more in it is not a decision.
 _REPLY = re.compile(r"\s*(?:番号\s*[:：]?\s*)?([0-9])\s*[。.]?\s*")
-_THINK_END = "</think>"
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,7 @@ def prompt_for(question: str, candidates: Sequence[CuratedHit]) -> str:
 def parse(reply: str, n_candidates: int) -> int | None:
     """The number the reply names (0 = none), or None when it is not exactly one number in range. A reasoning
     block (``<think>…</think>``) before it is skipped."""
-    reply = reply or ""
-    end = reply.rfind(_THINK_END)
-    if end >= 0:
-        reply = reply[end + len(_THINK_END):]
-    m = _REPLY.fullmatch(nfkc(reply))
+    m = _REPLY.fullmatch(nfkc(strip_reasoning(reply or "")))
     if not m:
         return None
     n = int(m.group(1))

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from assistant.answer import scope
 from assistant.answer.citations import resolve_citations
 from assistant.answer.offline import dated_footer
+from assistant.answer.reasoning import ThinkFilter, strip_reasoning
 from assistant.answer.search_tool import MAX_QUERY_CHARS, SearchDocumentsInput
 from assistant.answer.search_tool import NAME as SEARCH_TOOL
 from assistant.domain import prompts
@@ -60,13 +61,18 @@ def run_tool_loop(
             model = base.bind_tools(tools, **kwargs)
         acc = None
         streamed = ""
+        shown = ThinkFilter()  # a reasoning block the server left in the content never reaches the applicant
         try:
             for chunk in model.stream(messages):
                 acc = chunk if acc is None else acc + chunk
-                delta = chunk.content if isinstance(chunk.content, str) else ""
+                delta = shown.feed(chunk.content if isinstance(chunk.content, str) else "")
                 if delta:
                     streamed += delta
                     yield StreamEvent(type="token", text=delta)
+            rest = shown.flush()
+            if rest:
+                streamed += rest
+                yield StreamEvent(type="token", text=rest)
         except Exception as exc:
             if not is_transport_error(exc):
                 log.exception("LLM call failed with a non-transport error; answering offline")
@@ -81,7 +87,7 @@ def run_tool_loop(
             invalid_tool_calls=getattr(acc, "invalid_tool_calls", []) or [],
         )
         messages.append(ai)
-        text = ai.content if isinstance(ai.content, str) else str(ai.content)
+        text = strip_reasoning(ai.content if isinstance(ai.content, str) else str(ai.content))
         if last_round or not (ai.tool_calls or ai.invalid_tool_calls):
             break
         for bad in ai.invalid_tool_calls:
