@@ -187,7 +187,7 @@ def score_judged(pairs: list[dict[str, Any]], emb: Embeddings, model: Any) -> di
     """The served view with the LLM judge (assistant.answer.curated_judge), as the engine runs it when the chat model
     answers: each applicant question against the split's curated questions; the judge chooses among the closest
     (and the embedded matcher's pick); an unusable reply leaves the embedded matcher's decision."""
-    from assistant.answer.curated_judge import candidates_for, judge
+    from assistant.answer.curated_judge import choose
 
     entries, matcher = _library([r["curated"] for r in pairs], emb)
     chosen: list[CuratedHit | None] = []
@@ -195,10 +195,10 @@ def score_judged(pairs: list[dict[str, Any]], emb: Embeddings, model: Any) -> di
     for r in pairs:
         vec = emb.vec[r["question"]]
         hit = matcher.best(r["question"], vec, entries, lambda texts: None)
-        verdict = judge(r["question"], candidates_for(hit, matcher.related(r["question"], vec, entries,
-                                                                           lambda texts: None)), lambda: model)
+        pick, verdict = choose(r["question"], hit, matcher.related(r["question"], vec, entries, lambda texts: None),
+                               lambda: model)
         undecided += not verdict.decided
-        chosen.append(verdict.hit if verdict.decided else hit)
+        chosen.append(pick)
     return {**_served_scores(pairs, chosen).as_dict(), "undecided": undecided}
 
 

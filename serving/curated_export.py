@@ -6,16 +6,11 @@ import html
 import json
 from typing import Any
 
-from assistant.answer.curated import approved_date
+from assistant.answer.curated import approved_day_ja
 from assistant.domain.programmes import current as current_programmes
 
 OTHER = "その他"
 PAGE_TITLE = "追加Q&A（事務局回答）"
-
-
-def _date_ja(iso: str) -> str:
-    d = approved_date(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _title(doc: str, documents: dict[str, Any]) -> str:
@@ -39,7 +34,7 @@ def public_records(rows: list[dict[str, Any]], documents: dict[str, Any]) -> lis
             "id": r["id"], "programme": r.get("programme"),
             "programme_name": names.get(r.get("programme") or "", OTHER),
             "question": r["question"], "answer": r["answer"], "approved_at": r["approved_at"],
-            "date": _date_ja(r["approved_at"]),
+            "date": approved_day_ja(r["approved_at"]),
             "sources": [{"doc": c["doc"], "title": _title(c["doc"], documents), "quote": c["quote"]}
                         for c in r.get("citations") or []],
         })

@@ -430,10 +430,15 @@ def approved_date(value: str) -> date:
     return moment.astimezone(JST).date() if moment.tzinfo else moment.date()
 
 
+def approved_day_ja(approved_at: str) -> str:
+    """「YYYY年M月D日」: the approval's calendar day in Japan."""
+    d = approved_date(approved_at)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def label(approved_at: str) -> str:
     """「事務局確認済みの回答（YYYY年M月D日）」"""
-    d = approved_date(approved_at)
-    return f"事務局確認済みの回答（{d.year}年{d.month}月{d.day}日）"
+    return f"事務局確認済みの回答（{approved_day_ja(approved_at)}）"
 
 
 def entry_from_row(row: dict[str, Any]) -> CuratedEntry:

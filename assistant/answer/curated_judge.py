@@ -98,3 +98,11 @@ def judge(question: str, candidates: Sequence[CuratedHit], model: Callable[[], A
         log.warning("curated judge: unusable reply %r; the embedded matcher decides", reply[:80])
         return Verdict(False, None, "unusable reply")
     return Verdict(True, candidates[n - 1] if n else None, f"llm chose {n}")
+
+
+def choose(question: str, hit: CuratedHit | None, related: Sequence[CuratedHit], model: Callable[[], Any]
+           ) -> tuple[CuratedHit | None, Verdict]:
+    """The approved question to serve: the judge's choice among the closest ones and the embedded matcher's pick
+    (``hit``), or ``hit`` itself when the judge gives no usable reply. With the verdict, for logs and counts."""
+    verdict = judge(question, candidates_for(hit, related), model)
+    return (verdict.hit if verdict.decided else hit), verdict

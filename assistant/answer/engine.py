@@ -238,14 +238,11 @@ class Assistant:
         """With the LLM: the approved question it says asks the same thing, among the closest ones (and the
         embedded matcher's pick); the embedded matcher's pick when the LLM gives no usable reply. An endpoint that
         does not answer is marked down, so the rest of the request goes offline at once."""
-        candidates = curated_judge.candidates_for(hit, related)
-        if not candidates:
-            return hit
-        verdict = curated_judge.judge(standalone, candidates, self._model)
+        chosen, verdict = curated_judge.choose(standalone, hit, related, self._model)
         log.info("curated judge: %s (embedded matcher: %s)", verdict.reason, hit.entry.id if hit else None)
         if verdict.transport_error:
             self.health.mark_down(verdict.reason)
-        return verdict.hit if verdict.decided else hit
+        return chosen
 
     def _from_curated(self, hit: CuratedHit, question: str, standalone: str, use_llm: bool) -> Answer | None:
         entry = hit.entry

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from assistant.answer.curated import approved_date
+from assistant.answer.curated import approved_day_ja
 from assistant.domain.schema import SECTION_SEP, Answer, Citation, ToolCallRecord
 from assistant.domain.text import japanese_date
 from assistant.tools.registry import TOOLS
@@ -192,9 +192,8 @@ def answer_view(answer: Answer | dict[str, Any], documents: dict[str, Any] | Non
 
 def related_view(item: dict[str, Any]) -> dict[str, Any]:
     """An offered approved Q&A: its question, its approval day and its place on the public 追加Q&A page."""
-    day = approved_date(str(item["approved_at"]))
     return {"id": int(item["id"]), "question": str(item["question"]), "answer": str(item.get("answer") or ""),
-            "date": f"{day.year}年{day.month}月{day.day}日", "href": f"/qa#q{int(item['id'])}"}
+            "date": approved_day_ja(str(item["approved_at"])), "href": f"/qa#q{int(item['id'])}"}
 
 
 # --- the staff desk (HTML inside gr.HTML) -------------------------------------------------------------------------

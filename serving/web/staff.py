@@ -17,6 +17,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.answer.curated import approved_day_ja
 from assistant.domain.schema import Citation, Draft
 from assistant.domain.validation import check_inquiry
 from serving.audit import audit
@@ -188,7 +189,7 @@ def draft_note(draft: Draft) -> str:
         note += f"\n\n事務局回答 #{draft.curated_id} に基づく下書きです。"
     if draft.related_curated:
         note += "\n\n関連する事務局回答（回答をそろえるため、内容をご確認ください）：\n" + "\n".join(
-            f"- #{r.id}（{render.related_view(r.model_dump())['date']}承認）{_plain(r.question)}"
+            f"- #{r.id}（{approved_day_ja(r.approved_at)}承認）{_plain(r.question)}"
             for r in draft.related_curated)
     if draft.notice:
         note += f"\n\n{draft.notice}"

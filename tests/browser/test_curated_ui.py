@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_web_ui import _context, _field, _no_overflow, _wait_for
-from tests.web_fixtures import STAFF_NAME, STAFF_PASSWORD
+from tests.browser.test_web_ui import _context, _field, _no_overflow, _staff_login, _wait_for
+from tests.web_fixtures import STAFF_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -70,11 +70,7 @@ def test_feedback_to_curated_answer_in_the_staff_desk(web, browser, artifacts, s
     ctx = _context(browser, size)
     page = ctx.new_page()
     try:
-        page.goto(url + "/")
-        page.get_by_role("tab", name="スタッフ用").click()
-        _field(page, "koubo-staff-user").fill(STAFF_NAME)
-        _field(page, "koubo-staff-password").fill(STAFF_PASSWORD)
-        page.click("#koubo-login-btn")
+        _staff_login(page, url)
         page.locator("#koubo-inquiry textarea").wait_for(state="visible")
 
         page.locator("#koubo-desk-tabs").get_by_role("tab", name="事務局回答").click()

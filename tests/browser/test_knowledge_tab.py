@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from tests.browser.test_web_ui import _context, _field, _no_overflow, _wait_for
-from tests.web_fixtures import STAFF_NAME, STAFF_PASSWORD, ServerThread, make_service
+from tests.browser.test_web_ui import _context, _field, _no_overflow, _staff_login, _wait_for
+from tests.web_fixtures import ServerThread, make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -70,11 +70,7 @@ def test_knowledge_tab_upload_versions_restore_retire(knowledge_web, browser, ar
     ctx = _context(browser, size)
     page = ctx.new_page()
     try:
-        page.goto(url + "/")
-        page.get_by_role("tab", name="スタッフ用").click()
-        _field(page, "koubo-staff-user").fill(STAFF_NAME)
-        _field(page, "koubo-staff-password").fill(STAFF_PASSWORD)
-        page.click("#koubo-login-btn")
+        _staff_login(page, url)
         # the desk's tabs: replies first; documents in their own tab
         tabs = page.locator("#koubo-desk-tabs").get_by_role("tab")
         tabs.first.wait_for()

@@ -57,6 +57,15 @@ def _field(page, elem_id: str):  # type: ignore[no-untyped-def]
     return page.locator(f"#{elem_id} input, #{elem_id} textarea").first
 
 
+def _staff_login(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the app, go to the staff tab and log in as the test staff user."""
+    page.goto(url + "/")
+    page.get_by_role("tab", name="スタッフ用").click()
+    _field(page, "koubo-staff-user").fill(STAFF_NAME)
+    _field(page, "koubo-staff-password").fill(STAFF_PASSWORD)
+    page.click("#koubo-login-btn")
+
+
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_chat_keyboard_sources_copy_history_layout(web, browser, artifacts, size):
     url, service = web
