@@ -1,6 +1,6 @@
-"""The blind scope sets written by helpers (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl) are what their
-generators write and meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set
-is scored by the lead; docs/evaluation.md says how often)."""
+"""The blind scope sets written by helpers (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
+scope_blind6.jsonl) are what their generators write and meet the issue's numbers. Integrity only: no model or engine
+runs on them here (each blind set is scored by the lead; docs/evaluation.md says how often)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from evals.make_scope_fresh import near_duplicates
 BLIND_SETS = {
     "blind4": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "faq.jsonl"),
     "blind5": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl", "faq.jsonl"),
+    "blind6": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
+               "scope_blind5.jsonl", "faq.jsonl"),
 }
 
 
