@@ -1,6 +1,7 @@
-"""The blind scope sets written by helpers (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
-scope_blind6.jsonl) are what their generators write and meet the issue's numbers. Integrity only: no model or engine
-runs on them here (each blind set is scored by the lead; docs/evaluation.md says how often)."""
+"""The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
+scope_blind6.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl) — are what their generators write and
+meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
+docs/evaluation.md says how often)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ BLIND_SETS = {
 }
 
 
+_SIXTH = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl", "scope_blind5.jsonl",
+          "faq.jsonl")
+# training sets written in parallel with blind6 (for training only; near-duplicates of blind6 are dropped by
+# evals/train_scope.py, not refused here)
+TRAINING_SETS = {"train6a": _SIXTH, "train6b": _SIXTH, "train6c": _SIXTH}
+ALL_SETS = {**BLIND_SETS, **TRAINING_SETS}
+
+
+def _prefix(name: str) -> str:
+    return f"b{name[-1]}_" if name.startswith("blind") else f"t{name.removeprefix('train')}_"
+
+
 def _generator(name: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(f"evals.make_scope_{name}")
 
@@ -30,16 +43,16 @@ def _questions(path: Path) -> list[str]:
     return [json.loads(line)["question"] for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", BLIND_SETS)
+@pytest.mark.parametrize("name", ALL_SETS)
 def test_file_is_what_the_generator_writes(name):
     gen = _generator(name)
     rows = [json.loads(line) for line in gen.OUT.read_text("utf-8").splitlines() if line.strip()]
     assert rows == gen.build(), f"scope_{name}.jsonl must be what evals/make_scope_{name}.py writes"
     assert len({r["question"] for r in rows}) == len(rows)
-    assert all(r["split"] == name and r["id"].startswith(f"b{name[-1]}_") for r in rows)
+    assert all(r["split"] == name and r["id"].startswith(_prefix(name)) for r in rows)
 
 
-@pytest.mark.parametrize("name", BLIND_SETS)
+@pytest.mark.parametrize("name", ALL_SETS)
 def test_counts_and_kinds(name):
     rows = _generator(name).build()
     groups = Counter(r["expected_coverage"] for r in rows)
@@ -50,8 +63,19 @@ def test_counts_and_kinds(name):
     assert all(r["out_of_scope"] == (r["expected_coverage"] == "out_of_scope") for r in rows)
 
 
-@pytest.mark.parametrize("name, earlier", BLIND_SETS.items())
+@pytest.mark.parametrize("name, earlier", ALL_SETS.items())
 def test_no_near_duplicates_of_earlier_sets(name, earlier):
     gen = _generator(name)
     others = [q for set_name in earlier for q in _questions(Path(gen.OUT).parent / set_name)]
     assert not near_duplicates(gen.build(), others)
+
+
+def test_training_drops_near_duplicates_of_the_blind_set():
+    """blind6 and the train6 sets were written in parallel: the few near-duplicates are dropped from training."""
+    from evals import train_scope
+
+    heldout = [r["question"] for r in train_scope.load_sets(train_scope.BLIND_SETS)]
+    rows = train_scope.load_sets(train_scope.TRAIN_SETS)
+    kept = train_scope.drop_near_duplicates(rows, heldout)
+    assert 0 < len(rows) - len(kept) < 0.02 * len(rows)
+    assert not near_duplicates(kept, heldout)

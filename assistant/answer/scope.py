@@ -13,10 +13,14 @@ Three outcomes (``Coverage``), decided after retrieval from signals that do not 
 - the programmes' own vocabulary (:func:`assistant.answer.guard.has_domain_term`).
 
 Two logistic regressions turn them into probabilities: ``p(in scope)`` and ``p(not in documents | in scope)``,
-both over the embedding plus the scalars. "Not in the documents" needs both the probability and positive
-evidence of absence (passage coverage below a gate), both calibrated by cross-validation on the tuning half so
-that answerable questions are rarely told the documents are silent; above a second, "certain" threshold the
-verdict also stands when a calculator answered (the router runs generic look-ups for any 「いつ」「いくら」).
+both over the embedding plus the scalars. ``p(in scope)`` also hears a second, lexical opinion: a linear model over
+the question's hashed character n-grams (:mod:`assistant.answer.char_ngrams`), combined in logit space with a fixed
+weight — the embedding says what a question resembles, the characters which words it uses (「仕訳」「融資」 are
+not about these programmes however much the sentence resembles one that is); ``p(not in documents)`` hears its own.
+"Not in the documents" needs both the probability and positive evidence of absence (passage coverage below a
+gate), both calibrated by cross-validation on the training sets so that answerable questions are rarely told the
+documents are silent; above a second, "certain" threshold the verdict also stands when a calculator answered (the
+router runs generic look-ups for any 「いつ」「いくら」).
 The weights ship in ``scope_model.npz``; ``python -m evals.train_scope`` retrains them reproducibly from the
 hand-written scope sets except the blind one (evals/train_scope.py: ``TRAIN_SETS``) and synthetic questions
 (plus the documents' own sentences as in-scope examples).
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from assistant.answer.char_ngrams import CharNgramModel
 from assistant.answer.guard import has_domain_term
 from assistant.domain.text import nfkc
 from assistant.retrieval.lexicon import strip_programme_names
@@ -88,6 +93,8 @@ class Features:
     dense_margin: float = 0.0
     #: Weight of the most specific question noun that no retrieved passage holds (0: every noun is held).
     missing_focal: float = 0.0
+    #: The question itself, for the character n-gram model.
+    question: str = ""
 
     def scalars(self, names: Sequence[str] = SCALAR_NAMES) -> np.ndarray:
         values = {
@@ -200,7 +207,7 @@ def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -
         best_dense=max(dense, default=0.0),
         best_bm25=max((p.scores.get("bm25", 0.0) for p in passages), default=0.0),
         noun_coverage=coverage, oov_nouns=oov, domain_term=has_domain_term(question), foreign_scheme=foreign,
-        n_nouns=n, passage_coverage=held, missing_focal=missing,
+        n_nouns=n, passage_coverage=held, missing_focal=missing, question=question,
         dense_margin=(max(dense) - sum(dense) / len(dense)) if dense else 0.0,
     )
 
@@ -227,11 +234,41 @@ class LogisticModel:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-class ScopeModel:
-    """The shipped classifiers: scope (embedding + scalars), its lexical fallback, and coverage."""
+def combine(p: float, text_logit: float, text_weight: float) -> float:
+    """sigmoid((1 − w)·logit(p) + w·text_logit): the embedding model's probability and the character n-gram
+    model's opinion, weighted in logit space."""
+    q = min(max(p, 1e-6), 1 - 1e-6)
+    z = (1 - text_weight) * math.log(q / (1 - q)) + text_weight * text_logit
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
-    def __init__(self, scope: LogisticModel, lexical: LogisticModel, nid: LogisticModel, embedder: str) -> None:
+
+class ScopeModel:
+    """The shipped classifiers: scope (embedding + scalars, with a character n-gram opinion), its lexical
+    fallback, and coverage."""
+
+    def __init__(self, scope: LogisticModel, lexical: LogisticModel, nid: LogisticModel, embedder: str,
+                 text: CharNgramModel | None = None, text_weight: float = 0.0,
+                 nid_text: CharNgramModel | None = None, nid_text_weight: float = 0.0) -> None:
         self.scope, self.lexical, self.nid, self.embedder = scope, lexical, nid, embedder
+        self.text, self.text_weight = text, float(text_weight)
+        self.nid_text, self.nid_text_weight = nid_text, float(nid_text_weight)
+
+    def p_in_scope(self, f: Features, same_embedder: bool) -> float:
+        """p(in scope): the scope model combined with the character n-gram model (with the embedder it was
+        trained with), else the lexical fallback alone (its thresholds were chosen for it alone)."""
+        if not same_embedder:
+            return self.lexical.probability(f)
+        p = self.scope.probability(f)
+        if self.text is None or not self.text_weight:
+            return p
+        return combine(p, self.text.logit(f.question), self.text_weight)
+
+    def p_not_in_documents(self, f: Features) -> float:
+        """p(not in the documents | in scope): the coverage model, with its own character n-gram opinion."""
+        p = self.nid.probability(f)
+        if self.nid_text is None or not self.nid_text_weight:
+            return p
+        return combine(p, self.nid_text.logit(f.question), self.nid_text_weight)
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray]) -> ScopeModel:
@@ -243,7 +280,13 @@ class ScopeModel:
                 [float(t) for t in np.atleast_1d(data[f"{prefix}_threshold"])],
             )
 
-        return cls(part("scope"), part("lexical"), part("nid"), str(data["embedder"]))
+        def text(prefix: str) -> tuple[CharNgramModel | None, float]:
+            if f"{prefix}_index" not in data:  # a model file from before the character n-gram models
+                return None, 0.0
+            return CharNgramModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
+
+        return cls(part("scope"), part("lexical"), part("nid"), str(data["embedder"]), *text("text"),
+                   *text("nid_text"))
 
     def decide(self, f: Features, embedder: str) -> Decision:
         """Out of scope, not in the documents, or answered (the guard's rules have already run)."""
@@ -254,12 +297,12 @@ class ScopeModel:
         # A question in the programmes' own words needs less evidence to stay in scope than one without.
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
-        p_in = model.probability(f)
+        p_in = self.p_in_scope(f, same)
         if p_in < threshold:
             return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
         if not (same and self.nid.accepts(f)):
             return Decision("answered", p_in, 0.0, "coverage model needs the embedder it was trained with")
-        p_nid = self.nid.probability(f)
+        p_nid = self.p_not_in_documents(f)
         # "Not in the documents" needs positive evidence of absence as well as the model's probability: some
         # focal noun of the question that no retrieved passage holds (passage coverage below the gate).
         t_nid, gate, t_certain = (*self.nid.thresholds, 1.01, 1.01)[:3]

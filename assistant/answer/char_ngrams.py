@@ -1,0 +1,68 @@
+"""A linear model over a question's character n-grams (the scope model's second, lexical opinion).
+
+The sentence embedding says what a question is *like*; the characters say which words it *uses*: 「仕訳」「融資」
+「jGrants」 or a typo of 「GENIAC」 are strong evidence whatever the rest of the sentence resembles. The n-grams are
+hashed by scikit-learn's ``HashingVectorizer`` (stateless: nothing to store but its parameters), NFKC-normalised and
+lower-cased first; the weights are a sparse vector learned by ``evals/train_scope.py``. Scoring costs one pass over
+the question's characters (the engine has already cut the question to ``max_question_chars``; ``MAX_CHARS`` bounds
+it again here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from assistant.domain.text import nfkc
+
+#: Characters of a question that are scored (a longer text is cut first: bounded cost on any input).
+MAX_CHARS = 2000
+
+
+def _normalise(text: str) -> str:
+    return nfkc(text[:MAX_CHARS]).lower()
+
+
+@lru_cache(maxsize=8)
+def vectorizer(ngram_min: int, ngram_max: int, n_features: int) -> HashingVectorizer:
+    """Character n-grams within word boundaries, hashed into ``n_features`` columns, L2-normalised rows."""
+    return HashingVectorizer(analyzer="char_wb", ngram_range=(ngram_min, ngram_max), n_features=n_features,
+                             alternate_sign=False, norm="l2", preprocessor=_normalise)
+
+
+def features(texts: Sequence[str], ngram: tuple[int, int], n_features: int) -> sparse.csr_matrix:
+    return vectorizer(ngram[0], ngram[1], n_features).transform(list(texts))
+
+
+class CharNgramModel:
+    """logit = x·w + b over hashed character n-grams; ``w`` kept sparse (index, value)."""
+
+    def __init__(self, index: np.ndarray, value: np.ndarray, bias: float, ngram: tuple[int, int],
+                 n_features: int) -> None:
+        self.ngram, self.n_features, self.bias = (int(ngram[0]), int(ngram[1])), int(n_features), float(bias)
+        self.weights = np.zeros(self.n_features, dtype=np.float64)
+        self.weights[np.asarray(index, dtype=np.int64)] = np.asarray(value, dtype=np.float64)
+
+    @classmethod
+    def from_dense(cls, coef: np.ndarray, bias: float, ngram: tuple[int, int]) -> CharNgramModel:
+        index = np.flatnonzero(coef)
+        return cls(index, coef[index], bias, ngram, len(coef))
+
+    def logit(self, text: str) -> float:
+        return float((features([text], self.ngram, self.n_features) @ self.weights)[0] + self.bias)
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        index = np.flatnonzero(self.weights)
+        return {f"{prefix}_index": index.astype(np.int32), f"{prefix}_value": self.weights[index].astype(np.float32),
+                f"{prefix}_b": np.array(self.bias), f"{prefix}_ngram": np.array(self.ngram, dtype=np.int32),
+                f"{prefix}_features": np.array(self.n_features)}
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> CharNgramModel:
+        ngram = tuple(int(n) for n in data[f"{prefix}_ngram"])
+        return cls(data[f"{prefix}_index"], data[f"{prefix}_value"], float(data[f"{prefix}_b"]),
+                   (ngram[0], ngram[1]), int(data[f"{prefix}_features"]))

@@ -1,0 +1,86 @@
+"""The scope model's character n-gram opinion (assistant/answer/char_ngrams.py) and how it is combined."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from assistant.answer import char_ngrams, scope
+from assistant.answer.char_ngrams import CharNgramModel
+from evals import train_scope
+
+
+@pytest.fixture(scope="module")
+def tiny() -> CharNgramModel:
+    """A model fitted here on a handful of questions: programme words in scope (1), everyday words not (0)."""
+    texts = ["GENIACの補助率は？", "GPUノードは何ノードまで", "計算資源の対象経費", "インフラ補助の申請期限",
+             "明日の天気は？", "おすすめのラーメン屋", "確定申告のやり方", "温泉旅行のプラン"]
+    return train_scope.fit_text(texts, np.array([1, 1, 1, 1, 0, 0, 0, 0]), c=10.0)
+
+
+def test_fitted_model_reads_words_it_was_trained_on(tiny):
+    assert tiny.logit("GENIACの申請はいつまで？") > 0 > tiny.logit("週末の天気とラーメン")
+    # NFKC and case: full-width and upper-case letters are the same n-grams
+    assert tiny.logit("ＧＥＮＩＡＣ") == pytest.approx(tiny.logit("geniac"))
+
+
+def test_arrays_round_trip_and_sparse_weights(tiny):
+    arrays = tiny.to_arrays("text")
+    assert len(arrays["text_index"]) == np.count_nonzero(tiny.weights) < tiny.n_features
+    again = CharNgramModel.from_arrays(arrays, "text")
+    for q in ("GENIACの補助率", "天気", "", "🙂" * 5):
+        assert again.logit(q) == pytest.approx(tiny.logit(q), rel=1e-5, abs=1e-6)
+
+
+def test_any_input_costs_a_bounded_pass(tiny):
+    huge = "補助率" * 1_000_000
+    assert tiny.logit(huge) == pytest.approx(tiny.logit(huge[:char_ngrams.MAX_CHARS]))
+    assert math.isfinite(tiny.logit("\x00\ufffd" + "a" * 10))
+
+
+def test_combine_weights_the_two_opinions_in_logit_space():
+    assert scope.combine(0.7, 5.0, 0.0) == pytest.approx(0.7)
+    assert scope.combine(0.7, 2.0, 1.0) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert scope.combine(0.5, 2.0, 0.5) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert scope.combine(0.3, -1.0, 0.5) < scope.combine(0.3, 1.0, 0.5)
+    assert 0.0 < scope.combine(0.0, -1e9, 0.5) < scope.combine(1.0, 1e9, 0.5) < 1.0 + 1e-12
+
+
+def test_shipped_model_carries_the_text_models():
+    model = scope.load_model()
+    assert model.text is not None and model.text_weight == train_scope.TEXT_WEIGHT
+    assert model.text.ngram == train_scope.TEXT_NGRAM and model.text.n_features == train_scope.TEXT_FEATURES
+    assert model.nid_text is not None and model.nid_text_weight == train_scope.NID_TEXT_WEIGHT
+
+
+def test_a_model_file_without_the_text_model_still_loads(tiny):
+    """An older scope_model.npz (model 5 and before) has no text arrays: the embedding model decides alone."""
+    model = scope.load_model()
+    arrays = {k: v for k, v in _shipped_arrays().items() if not k.startswith(("text", "nid_text"))}
+    old = scope.ScopeModel.from_arrays(arrays)
+    assert old.text is None and old.text_weight == 0.0 and old.nid_text is None
+    f = scope.Features(embedding=np.zeros(len(model.scope.mean) - len(model.scope.scalar_names)), best_dense=0.8,
+                       best_bm25=5.0, noun_coverage=1.0, oov_nouns=0, domain_term=True, foreign_scheme="",
+                       n_nouns=2, question="GENIACの補助率")
+    assert old.p_in_scope(f, True) == pytest.approx(model.scope.probability(f))
+    assert old.p_not_in_documents(f) == pytest.approx(model.nid.probability(f))
+    with_text = scope.ScopeModel.from_arrays({**arrays, **tiny.to_arrays("text"), "text_weight": np.array(0.5)})
+    assert with_text.p_in_scope(f, True) == pytest.approx(
+        scope.combine(model.scope.probability(f), tiny.logit("GENIACの補助率"), 0.5))
+    # another embedder: the lexical fallback alone, whatever the text model says
+    assert with_text.p_in_scope(f, False) == pytest.approx(model.lexical.probability(f))
+    with_nid_text = scope.ScopeModel.from_arrays({**arrays, **tiny.to_arrays("nid_text"),
+                                                  "nid_text_weight": np.array(0.25)})
+    assert with_nid_text.p_not_in_documents(f) == pytest.approx(
+        scope.combine(model.nid.probability(f), tiny.logit("GENIACの補助率"), 0.25))
+
+
+def _shipped_arrays() -> dict[str, np.ndarray]:
+    from importlib import resources
+    from io import BytesIO
+
+    raw = resources.files("assistant.answer").joinpath(scope.MODEL_FILE).read_bytes()
+    with np.load(BytesIO(raw), allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
