@@ -60,7 +60,7 @@ MAX_FALSE_REFUSAL_RATE = 0.015
 #: of the eight training sets out (docs/evaluation.md, "Sixth attempt").
 TEXT_NGRAM = (1, 3)
 TEXT_FEATURES = 2**19
-TEXT_C = 10.0
+TEXT_C = 10.0  # inverse L2 strength
 TEXT_WEIGHT = 0.5
 #: The coverage model's own character n-gram opinion (answered vs not in the documents), weighted the same way.
 NID_TEXT_WEIGHT = 0.5
@@ -131,6 +131,7 @@ def predict(model: tuple, x: np.ndarray) -> np.ndarray:
 
 def fit_text(texts: list[str], y: np.ndarray, c: float = TEXT_C) -> CharNgramModel:
     """Class-balanced L2 logistic regression over hashed character n-grams (scikit-learn, lbfgs: deterministic)."""
+    assert len(texts) == len(y)
     x = char_ngrams.features(texts, TEXT_NGRAM, TEXT_FEATURES)
     m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
     return CharNgramModel.from_dense(m.coef_[0], float(m.intercept_[0]), TEXT_NGRAM)
@@ -142,6 +143,9 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
     (the rows' questions, the extra rows' questions) and a ``text_weight``, a character n-gram model is fitted on
     the same rows of each fold and combined with the logistic one (:func:`assistant.answer.scope.combine`)."""
     folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
+    if texts is not None:
+        assert len(texts[0]) == len(y) and len(texts[1]) == (0 if extra is None else len(extra[1]))
+        row_texts, extra_texts = np.asarray(texts[0], dtype=object), list(texts[1])
     out = np.zeros(len(y))
     for k in range(FOLDS):
         tr, te = folds != k, folds == k
@@ -150,10 +154,8 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
             xt, yt = np.vstack([xt, extra[0]]), np.concatenate([yt, extra[1]])
         out[te] = predict(fit(xt, yt, l2), x[te])
         if texts is not None and text_weight:
-            rows_t = [t for t, keep in zip(texts[0], tr) if keep] + list(texts[1])
-            text = fit_text(rows_t, yt)
-            out[te] = [scope.combine(p, text.logit(q), text_weight)
-                       for p, q in zip(out[te], (t for t, keep in zip(texts[0], te) if keep))]
+            text = fit_text(list(row_texts[tr]) + extra_texts, yt)
+            out[te] = [scope.combine(p, text.logit(q), text_weight) for p, q in zip(out[te], row_texts[te], strict=True)]
     return out
 
 

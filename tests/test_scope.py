@@ -51,12 +51,17 @@ IN_SCOPE_UNFLAGGED = [
 ]
 
 OUT_OF_SCOPE = ["腰痛に効くストレッチを教えて", "北海道のおすすめの温泉は？", "札幌市の起業支援補助金の申請方法"]
-ANSWERED = ["大学が受けられる助成の形は？", "GPUノードは最大いくつ確保できますか", "GENIACの審査で重視される点"]
+ANSWERED = ["大学が受けられる助成の形は？", "GPUノードは最大いくつ確保できますか", "GENIACの審査で重視される点",
+            "スケジュールを教えて", "締切はいつ？"]
 NOT_IN_DOCUMENTS = ["申請書類はUSBメモリで提出してもいいですか？", "採択後の進捗報告は何か月ごとですか",
                     "補助金の振込先口座はどう登録しますか"]
 #: Hand-picked questions the shipped model gets wrong, kept visible (strict: a fix shows up as XPASS).
-KNOWN_MISSES = {"補助金の振込先口座はどう登録しますか": "model 6 refuses it (p(in scope) 0.21 < 0.28): no programme "
-                "named, 「補助金」 alone — docs/evaluation.md, 'Sixth attempt'"}
+KNOWN_MISSES = {
+    q: f"model 6 refuses it: no programme named, and its character n-gram opinion pulls p(in scope) below the "
+       f"threshold ({why}) — docs/evaluation.md, 'Sixth attempt'"
+    for q, why in [("補助金の振込先口座はどう登録しますか", "0.21 < 0.28; the embedding model alone: 0.37"),
+                   ("スケジュールを教えて", "0.19 < 0.28; the embedding model alone: 0.58"),
+                   ("締切はいつ？", "0.24 < 0.28; the embedding model alone: 0.44")]}
 
 
 def _dev_rows() -> list[dict]:
@@ -295,10 +300,9 @@ def test_blind_set_gate(offline_assistant):
                                                       ("evals/datasets/scope_blind4.jsonl", None, 0.84),
                                                       ("evals/datasets/scope_blind5.jsonl", None, 0.86)])
 def test_earlier_held_out_sets_stay_right(offline_assistant, path, split, min_refusal):
-    """The dev set's held-out half, the fresh set and blind4 were held out by earlier methods and are training sets
-    of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no longer fits
-    them, not generalisation (the blind set's gate does that). blind4 is fitted least (0.849 refused even as
-    training data: the linear model with its false-refusal budget cannot fit all of it)."""
+    """The dev set's held-out half, the fresh set, blind4 and blind5 were held out by earlier methods and are
+    training sets of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no
+    longer fits them, not generalisation (the blind set's gate does that)."""
     s = _run(offline_assistant, path, split=split)
     assert s["errors"] == 0
     assert s["refusal"]["false_refusal_rate"] <= 0.02

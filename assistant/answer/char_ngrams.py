@@ -12,24 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
-from assistant.domain.text import nfkc
+from assistant.domain.text import nfkc, scrub
 
-#: Characters of a question that are scored (a longer text is cut first: bounded cost on any input).
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+#: Characters of a question that are scored: the last ones (a condensed query ends with the question), cut before
+#: and after NFKC (which can expand one character into many) — bounded cost on any input.
 MAX_CHARS = 2000
 
 
 def _normalise(text: str) -> str:
-    return nfkc(text[:MAX_CHARS]).lower()
+    return nfkc(scrub(text[-MAX_CHARS:]))[-MAX_CHARS:].lower()
 
 
 @lru_cache(maxsize=8)
 def vectorizer(ngram_min: int, ngram_max: int, n_features: int) -> HashingVectorizer:
-    """Character n-grams within word boundaries, hashed into ``n_features`` columns, L2-normalised rows."""
+    """Character n-grams within word boundaries, hashed into ``n_features`` columns, L2-normalised rows.
+    (Stateless and safe to share between threads: ``transform`` changes nothing on the object. scikit-learn is
+    imported on first use, not when the engine is imported.)"""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     return HashingVectorizer(analyzer="char_wb", ngram_range=(ngram_min, ngram_max), n_features=n_features,
                              alternate_sign=False, norm="l2", preprocessor=_normalise)
 
@@ -39,7 +47,8 @@ def features(texts: Sequence[str], ngram: tuple[int, int], n_features: int) -> s
 
 
 class CharNgramModel:
-    """logit = x·w + b over hashed character n-grams; ``w`` kept sparse (index, value)."""
+    """logit = x·w + b over hashed character n-grams; ``w`` is stored sparse (index, value) in the model file and
+    held dense in memory (4 MiB at 2^19 columns)."""
 
     def __init__(self, index: np.ndarray, value: np.ndarray, bias: float, ngram: tuple[int, int],
                  n_features: int) -> None:

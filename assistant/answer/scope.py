@@ -93,7 +93,7 @@ class Features:
     dense_margin: float = 0.0
     #: Weight of the most specific question noun that no retrieved passage holds (0: every noun is held).
     missing_focal: float = 0.0
-    #: The question itself, for the character n-gram model.
+    #: The question itself, for the character n-gram models ("": they give no opinion).
     question: str = ""
 
     def scalars(self, names: Sequence[str] = SCALAR_NAMES) -> np.ndarray:
@@ -230,16 +230,18 @@ class LogisticModel:
     def probability(self, f: Features) -> float:
         parts = [f.embedding] if self.use_embedding else []
         x = (np.concatenate([*parts, f.scalars(self.scalar_names)]) - self.mean) / self.scale
-        z = float(x @ self.weights + self.bias)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        return _sigmoid(float(x @ self.weights + self.bias))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def combine(p: float, text_logit: float, text_weight: float) -> float:
     """sigmoid((1 − w)·logit(p) + w·text_logit): the embedding model's probability and the character n-gram
     model's opinion, weighted in logit space."""
     q = min(max(p, 1e-6), 1 - 1e-6)
-    z = (1 - text_weight) * math.log(q / (1 - q)) + text_weight * text_logit
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    return _sigmoid((1 - text_weight) * math.log(q / (1 - q)) + text_weight * text_logit)
 
 
 class ScopeModel:
@@ -259,14 +261,14 @@ class ScopeModel:
         if not same_embedder:
             return self.lexical.probability(f)
         p = self.scope.probability(f)
-        if self.text is None or not self.text_weight:
+        if self.text is None or not self.text_weight or not f.question:
             return p
         return combine(p, self.text.logit(f.question), self.text_weight)
 
     def p_not_in_documents(self, f: Features) -> float:
         """p(not in the documents | in scope): the coverage model, with its own character n-gram opinion."""
         p = self.nid.probability(f)
-        if self.nid_text is None or not self.nid_text_weight:
+        if self.nid_text is None or not self.nid_text_weight or not f.question:
             return p
         return combine(p, self.nid_text.logit(f.question), self.nid_text_weight)
 
@@ -322,8 +324,13 @@ def coverage_of_text(text: str, refused: bool) -> Coverage:
     return "not_in_documents" if NOT_IN_DOCUMENTS_PHRASE in re.sub(r"\s+", "", nfkc(text)) else "answered"
 
 
-@lru_cache(maxsize=1)
-def load_model() -> ScopeModel:
+def load_arrays() -> dict[str, np.ndarray]:
+    """The shipped model file's arrays."""
     raw = resources.files("assistant.answer").joinpath(MODEL_FILE).read_bytes()
     with np.load(BytesIO(raw), allow_pickle=False) as data:
-        return ScopeModel.from_arrays({k: data[k] for k in data.files})
+        return {k: data[k] for k in data.files}
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ScopeModel:
+    return ScopeModel.from_arrays(load_arrays())
