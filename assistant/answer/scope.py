@@ -244,6 +244,14 @@ def combine(p: float, text_logit: float, text_weight: float) -> float:
     return _sigmoid((1 - text_weight) * math.log(q / (1 - q)) + text_weight * text_logit)
 
 
+def _with_ngram_opinion(p: float, ngrams: CharNgramModel | None, weight: float, question: str) -> float:
+    """``p`` combined with a character n-gram model's opinion of ``question`` (none without a model, a weight or a
+    question)."""
+    if ngrams is None or not weight or not question:
+        return p
+    return combine(p, ngrams.logit(question), weight)
+
+
 class ScopeModel:
     """The shipped classifiers: scope (embedding + scalars, with a character n-gram opinion), its lexical
     fallback, and coverage."""
@@ -260,17 +268,11 @@ class ScopeModel:
         trained with), else the lexical fallback alone (its thresholds were chosen for it alone)."""
         if not same_embedder:
             return self.lexical.probability(f)
-        p = self.scope.probability(f)
-        if self.text is None or not self.text_weight or not f.question:
-            return p
-        return combine(p, self.text.logit(f.question), self.text_weight)
+        return _with_ngram_opinion(self.scope.probability(f), self.text, self.text_weight, f.question)
 
     def p_not_in_documents(self, f: Features) -> float:
         """p(not in the documents | in scope): the coverage model, with its own character n-gram opinion."""
-        p = self.nid.probability(f)
-        if self.nid_text is None or not self.nid_text_weight or not f.question:
-            return p
-        return combine(p, self.nid_text.logit(f.question), self.nid_text_weight)
+        return _with_ngram_opinion(self.nid.probability(f), self.nid_text, self.nid_text_weight, f.question)
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray]) -> ScopeModel:
