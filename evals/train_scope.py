@@ -198,6 +198,12 @@ def _rules(retriever, questions: list[str]) -> np.ndarray:
                      for q in questions])
 
 
+def trained_documents(retriever) -> np.ndarray:
+    """The ids of the documents of the index trained with: questions about documents added later may be in scope
+    whatever the models say (:func:`assistant.answer.scope.added_document_coverage`)."""
+    return np.array(sorted({c.doc_id for c in retriever.store.all_chunks()}), dtype=str)
+
+
 def train(retriever, check: bool = False, without: str | None = None,
           false_refusal_budget: float = MAX_FALSE_REFUSAL_RATE, scope_l2: float | None = None,
           text_weight: float = TEXT_WEIGHT, nid_text_weight: float = NID_TEXT_WEIGHT) -> dict:
@@ -261,7 +267,8 @@ def train(retriever, check: bool = False, without: str | None = None,
         models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
 
-    arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name)}
+    arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name),
+                                     "trained_docs": trained_documents(retriever)}
     if text_weight:
         text = fit_text(texts[0] + texts[1], np.concatenate([y_scope, np.ones(len(f_in)), np.zeros(len(f_out))]))
         arrays.update({**text.to_arrays("text"), "text_weight": np.array(text_weight)})

@@ -304,8 +304,9 @@ class Assistant:
     def _scope_decision(self, query: str, passages: list[Passage]) -> scope.Decision:
         """The scope model's verdict on the retrieval query (its vector is already in the retriever's cache)."""
         try:
-            features = scope.features(self.retriever, query, passages)
-            decision = scope.load_model().decide(features, self.retriever.store.embedder.name)
+            model = scope.load_model()
+            features = scope.features(self.retriever, query, passages, model.trained_docs)
+            decision = model.decide(features, self.retriever.store.embedder.name)
         except Exception:  # a missing or broken model must not stop answering
             log.exception("scope model failed; treating the question as in scope")
             return scope.Decision("answered", 1.0, 0.0, "scope model unavailable")

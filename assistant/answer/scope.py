@@ -70,6 +70,9 @@ SCALAR_NAMES = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "domain
 #: Scalars of the coverage model (with the embedding).
 NID_SCALARS = ("best_dense", "best_bm25", "noun_coverage", "oov_nouns", "n_nouns", "passage_coverage", "dense_margin",
                "missing_focal")
+#: Share of a question's noun weight one passage of an added document must hold for the question to be in scope
+#: whatever the models say (:func:`added_document_coverage`): most of its words, fixed before it was measured.
+ADDED_DOCUMENT_GATE = 0.75
 #: The lexical subset used when the index's embedder is not the one the model was trained with.
 LEXICAL = ("best_bm25", "noun_coverage", "oov_nouns", "domain_term", "foreign_scheme", "n_nouns", "passage_coverage",
            "missing_focal")
@@ -95,6 +98,10 @@ class Features:
     missing_focal: float = 0.0
     #: The question itself, for the character n-gram models ("": they give no opinion).
     question: str = ""
+    #: IDF-weighted share of the question's nouns held by the best retrieved passage of a document added after the
+    #: model was trained, when the question uses a word only such documents use (0.0 otherwise; see
+    #: :func:`added_document_coverage`).
+    added_coverage: float = 0.0
 
     def scalars(self, names: Sequence[str] = SCALAR_NAMES) -> np.ndarray:
         values = {
@@ -166,39 +173,104 @@ def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int
     return (len(known) / n if n else 1.0), n - len(known), foreign, n
 
 
+def _noun_weights(retriever: Retriever, question: str) -> tuple[dict[str, float], float]:
+    """The question's content nouns (programme names blanked) with their IDF weights, and the weight of a word the
+    documents never use (the IDF of a word held by a single chunk), which such nouns get."""
+    bm25 = retriever.bm25
+    nouns = {form for form, _ in retriever.tokenizer.nouns(strip_programme_names(question)) if form}
+    ceiling = math.log1p((max(len(bm25), 1) - 0.5) / 1.5)
+    return {n: (bm25.idf(n) if n in bm25.vocab else ceiling) for n in nouns}, ceiling
+
+
+def _held(retriever: Retriever, chunk_id: str, cols: dict[int, str]) -> set[int]:
+    """The vocabulary columns of ``cols`` that the chunk ``chunk_id`` holds (one sparse row)."""
+    bm25 = retriever.bm25
+    row = getattr(bm25, "_row", {}).get(chunk_id)
+    if row is None:
+        return set()
+    counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
+    return set(counts.indices[counts.indptr[row]:counts.indptr[row + 1]].tolist()) & cols.keys()
+
+
 def passage_coverage(retriever: Retriever, question: str, passages: Sequence[Passage]) -> tuple[float, float]:
     """(IDF-weighted share of the question's content nouns held by the retrieved passage that holds most of them,
     weight of the most specific noun that no retrieved passage holds, relative to the rarest corpus word).
 
     A noun the documents never use weighs as much as their rarest word. (1.0, 0.0) when the question has no
     content noun (nothing can be shown absent). Cost: one sparse row per passage (top-k only)."""
-    bm25 = retriever.bm25
-    nouns = {form for form, _ in retriever.tokenizer.nouns(strip_programme_names(question)) if form}
-    if not nouns or not passages:
-        return (1.0, 0.0) if not nouns else (0.0, 1.0)
-    # The IDF of a word that occurs in a single chunk: the weight of a word the documents never use.
-    ceiling = math.log1p((max(len(bm25), 1) - 0.5) / 1.5)
-    weights = {n: (bm25.idf(n) if n in bm25.vocab else ceiling) for n in nouns}
+    weights, ceiling = _noun_weights(retriever, question)
+    if not weights or not passages:
+        return (1.0, 0.0) if not weights else (0.0, 1.0)
     total = sum(weights.values()) or 1.0
-    cols = {bm25.vocab[n]: n for n in nouns if n in bm25.vocab}
-    rows = getattr(bm25, "_row", {})
-    counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
+    vocab = retriever.bm25.vocab
+    cols = {vocab[n]: n for n in weights if n in vocab}
     best = 0.0
     seen: set[int] = set()
     for p in passages:
-        row = rows.get(p.chunk.id)
-        if row is None:
-            continue
-        present = set(counts.indices[counts.indptr[row]:counts.indptr[row + 1]].tolist()) & cols.keys()
+        present = _held(retriever, p.chunk.id, cols)
         seen |= present
         best = max(best, sum(weights[cols[c]] for c in present) / total)
     held = {cols[c] for c in seen}
-    missing = max((weights[n] for n in nouns if n not in held), default=0.0)
+    missing = max((w for n, w in weights.items() if n not in held), default=0.0)
     return best, min(missing / ceiling, 1.0) if ceiling > 0 else 0.0
 
 
-def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -> Features:
-    """The scope features of ``question`` given the passages retrieved for it (cheap: the vector is cached)."""
+_ADDED: weakref.WeakKeyDictionary[Retriever, tuple[tuple, frozenset[str], frozenset[int]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _added_documents(retriever: Retriever, trained_docs: frozenset[str]) -> tuple[frozenset[str], frozenset[int]]:
+    """(ids of the chunks of documents outside ``trained_docs``, vocabulary columns that only those chunks use);
+    computed once per retriever and index state."""
+    bm25 = retriever.bm25
+    key = (trained_docs, len(bm25), retriever.generation)
+    cached = _ADDED.get(retriever)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    doc_of = {c.id: c.doc_id for c in retriever.store.all_chunks()}
+    rows = getattr(bm25, "_row", {})
+    added = frozenset(cid for cid, doc in doc_of.items() if doc not in trained_docs and cid in rows)
+    cols: frozenset[int] = frozenset()
+    if added:
+        counts = bm25.counts.tocsr()
+        mask = np.zeros(counts.shape[0], dtype=bool)
+        mask[[rows[c] for c in added]] = True
+        trained = np.array([doc_of.get(cid, "") in trained_docs for cid in bm25.chunk_ids], dtype=bool)
+        in_added = np.asarray((counts[mask] > 0).sum(axis=0)).ravel() > 0
+        in_trained = np.asarray((counts[trained] > 0).sum(axis=0)).ravel() > 0
+        cols = frozenset(np.flatnonzero(in_added & ~in_trained).tolist())
+    _ADDED[retriever] = (key, added, cols)
+    return added, cols
+
+
+def added_document_coverage(retriever: Retriever, question: str, passages: Sequence[Passage],
+                            trained_docs: frozenset[str]) -> float:
+    """How well a document added after the scope model was trained (not in ``trained_docs``) answers ``question``.
+
+    The models learnt what the *shipped* programmes are about; a document a user adds may be about anything, and
+    its topic is in scope because it is in the index. The evidence: the question uses a word that only added
+    documents use, and one retrieved passage of an added document holds most of the question's nouns (the
+    IDF-weighted share it holds is returned; 0.0 when no added document is indexed, without ``trained_docs``, or
+    when the question uses no word only added documents use)."""
+    if not trained_docs or not passages:
+        return 0.0
+    added, only_added = _added_documents(retriever, trained_docs)
+    if not added or not only_added:
+        return 0.0
+    weights, _ = _noun_weights(retriever, question)
+    vocab = retriever.bm25.vocab
+    cols = {vocab[n]: n for n in weights if n in vocab}
+    if not cols.keys() & only_added:
+        return 0.0
+    total = sum(weights.values()) or 1.0
+    return max((sum(weights[cols[c]] for c in _held(retriever, p.chunk.id, cols)) / total
+                for p in passages if p.chunk.id in added), default=0.0)
+
+
+def features(retriever: Retriever, question: str, passages: Sequence[Passage],
+             trained_docs: frozenset[str] = frozenset()) -> Features:
+    """The scope features of ``question`` given the passages retrieved for it (cheap: the vector is cached);
+    ``trained_docs``: the documents the scope model was trained on (:attr:`ScopeModel.trained_docs`)."""
     coverage, oov, foreign, n = vocabulary_evidence(retriever, question)
     dense = [p.scores.get("dense", 0.0) for p in passages]
     held, missing = passage_coverage(retriever, question, passages)
@@ -209,6 +281,7 @@ def features(retriever: Retriever, question: str, passages: Sequence[Passage]) -
         noun_coverage=coverage, oov_nouns=oov, domain_term=has_domain_term(question), foreign_scheme=foreign,
         n_nouns=n, passage_coverage=held, missing_focal=missing, question=question,
         dense_margin=(max(dense) - sum(dense) / len(dense)) if dense else 0.0,
+        added_coverage=added_document_coverage(retriever, question, passages, trained_docs),
     )
 
 
@@ -258,8 +331,11 @@ class ScopeModel:
 
     def __init__(self, scope: LogisticModel, lexical: LogisticModel, nid: LogisticModel, embedder: str,
                  text: CharNgramModel | None = None, text_weight: float = 0.0,
-                 nid_text: CharNgramModel | None = None, nid_text_weight: float = 0.0) -> None:
+                 nid_text: CharNgramModel | None = None, nid_text_weight: float = 0.0,
+                 trained_docs: frozenset[str] = frozenset()) -> None:
         self.scope, self.lexical, self.nid, self.embedder = scope, lexical, nid, embedder
+        #: The documents of the index the models were trained with (empty in a model file from before).
+        self.trained_docs = frozenset(trained_docs)
         self.text, self.text_weight = text, float(text_weight)
         self.nid_text, self.nid_text_weight = nid_text, float(nid_text_weight)
 
@@ -289,8 +365,9 @@ class ScopeModel:
                 return None, 0.0
             return CharNgramModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
 
+        trained = frozenset(str(d) for d in np.atleast_1d(data.get("trained_docs", np.array([], dtype=str))))
         return cls(part("scope"), part("lexical"), part("nid"), str(data["embedder"]), *text("text"),
-                   *text("nid_text"))
+                   *text("nid_text"), trained_docs=trained)
 
     def decide(self, f: Features, embedder: str) -> Decision:
         """Out of scope, not in the documents, or answered (the guard's rules have already run)."""
@@ -302,8 +379,13 @@ class ScopeModel:
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
         p_in = self.p_in_scope(f, same)
-        if p_in < threshold:
+        added = f.added_coverage >= ADDED_DOCUMENT_GATE
+        if p_in < threshold and not added:
             return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
+        if p_in < threshold:
+            # The models know the shipped programmes only; a document added since holds this question's words.
+            return Decision("answered", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}, but a document "
+                            f"added after training holds {f.added_coverage:.2f} of its words")
         if not (same and self.nid.accepts(f)):
             return Decision("answered", p_in, 0.0, "coverage model needs the embedder it was trained with")
         p_nid = self.p_not_in_documents(f)
