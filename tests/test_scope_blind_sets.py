@@ -1,5 +1,5 @@
 """The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
-scope_blind6.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl) — are what their generators write and
+scope_blind6.jsonl, scope_blind7.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl) — are what their generators write and
 meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
 docs/evaluation.md says how often)."""
 
@@ -20,6 +20,9 @@ BLIND_SETS = {
     "blind5": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl", "faq.jsonl"),
     "blind6": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
                "scope_blind5.jsonl", "faq.jsonl"),
+    "blind7": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
+               "scope_blind5.jsonl", "scope_blind6.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl",
+               "scope_train6c.jsonl", "faq.jsonl"),
 }
 
 
