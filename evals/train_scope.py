@@ -6,11 +6,12 @@
                                                        # print the figures on it (an estimate for unseen questions)
 
 Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl and
-blind sets 3–5, each read as a held-out set before it became a tuning set; and three training sets written by
-new writers for training only, scope_train6a/b/c.jsonl) and the synthetic questions of evals/scope_synth.py,
+blind sets 3–6, each read as a held-out set before it became a tuning set; and six training sets written by
+new writers for training only, scope_train6a/b/c.jsonl and scope_train7a/b/c.jsonl — the 7 sets mostly in the bare
+phrasing of a helpdesk chat, naming no programme) and the synthetic questions of evals/scope_synth.py,
 whose topics are dropped when they occur in a question of a set held out (``BLIND_SETS``, or the set left out);
 hand-written questions that are near-duplicates of a held-out one are dropped too. Never the FAQ set, never
-evals/datasets/scope_blind6.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
+evals/datasets/scope_blind7.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
 thresholds chosen from cross-validated predictions on the hand-written rows (see docs/evaluation.md,
 "Scope and coverage").
 """
@@ -41,10 +42,11 @@ DATASETS = Path(__file__).resolve().parent / "datasets"
 DEV_SET = DATASETS / "scope_dev.jsonl"
 #: Hand-written sets the models are trained and their thresholds chosen on (all splits).
 TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
-              "scope_blind5.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl", "scope_train6c.jsonl")
+              "scope_blind5.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl", "scope_train6c.jsonl",
+              "scope_blind6.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl", "scope_train7c.jsonl")
 #: Blind sets: never trained on; their topics are removed from the synthetic data, and training questions that
 #: are near-duplicates of theirs (written in parallel by other writers) are dropped.
-BLIND_SETS = ("scope_blind6.jsonl",)
+BLIND_SETS = ("scope_blind7.jsonl",)
 MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
@@ -52,16 +54,18 @@ FOLDS = 5
 L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
 #: Share of the in-scope training questions the scope thresholds may refuse in cross-validation. 0.015 since model 6
 #: (with the character n-gram model; 0.02 for model 5, 0.01 before): the largest budget whose pooled left-out false
-#: refusals, leaving each of the eight training sets out in turn, stay within the issue's 0.02 — 0.015: refused
-#: 0.927, false refusals 26/1309; 0.02: 0.946, 38/1309 (docs/evaluation.md, "Sixth attempt").
+#: refusals, leaving each training set out in turn, stay within the issue's 0.02 — with eight sets 0.015: refused
+#: 0.927, false refusals 26/1309; with twelve (model 7, n-gram weight 0.3) 0.015: 0.873, 42/2233 (0.019);
+#: 0.02: 0.896, 55/2233 (docs/evaluation.md, "Sixth attempt", "Seventh attempt").
 MAX_FALSE_REFUSAL_RATE = 0.015
 #: The character n-gram model (assistant/answer/char_ngrams.py) combined with the scope model in logit space:
 #: n-gram range, hashed width, inverse L2 strength C, and its weight. Chosen with the budget above by leaving each
-#: of the eight training sets out (docs/evaluation.md, "Sixth attempt").
+#: training set out (docs/evaluation.md, "Sixth attempt"); the weight 0.5 → 0.3 for model 7, the setting of
+#: 0.3 / 0.5 / 0.7 with the most pooled refusals within 0.02 false refusals ("Seventh attempt").
 TEXT_NGRAM = (1, 3)
 TEXT_FEATURES = 2**19
 TEXT_C = 10.0  # inverse L2 strength
-TEXT_WEIGHT = 0.5
+TEXT_WEIGHT = 0.3
 #: The coverage model's own character n-gram opinion (answered vs not in the documents), weighted the same way.
 NID_TEXT_WEIGHT = 0.5
 #: Cross-validated recall of "not in the documents" the coverage threshold and gate must keep on the training

@@ -22,7 +22,7 @@ ADDED_TEXT = """1. 探鳥会のご案内
 集合場所は緑橋のたもと、雨天時は公民館の講堂で野鳥のスライド上映に切り替えます。
 """
 ADDED_QUESTIONS = ["カワセミの青い羽根について教えて", "探鳥会の集合場所はどこ？", "雨天時は双眼鏡の観察どうなる？"]
-# Out of scope before and after: nothing in the added document holds their words.
+# Outside the programmes and the added document: nothing in the added document holds their words.
 OUT_OF_SCOPE = ["おすすめのラーメン屋を教えて", "確定申告の期限はいつですか", "東京都の創業助成金の申請方法"]
 # About the shipped programmes: the added document does not change their verdicts.
 SHIPPED = ["大企業の補助率はいくらですか？", "申請書は英語でも大丈夫？", "GPUノードは最大いくつ確保できますか"]
@@ -65,10 +65,15 @@ def test_questions_in_an_added_documents_words_are_in_scope(added, retriever, qu
 
 
 @pytest.mark.parametrize("question", OUT_OF_SCOPE)
-def test_other_out_of_scope_questions_stay_refused_after_a_document_is_added(added, question):
+def test_other_questions_keep_their_verdicts_after_a_document_is_added(added, retriever, question):
     model = scope.load_model()
     assert scope.features(added, question, added.search(question, 5), model.trained_docs).added_coverage == 0
-    assert _decide(added, question).coverage == "out_of_scope"
+    assert _decide(added, question).coverage == _decide(retriever, question).coverage
+
+
+def test_unrelated_questions_stay_refused_after_a_document_is_added(added):
+    for q in ("おすすめのラーメン屋を教えて", "東京都の創業助成金の申請方法"):
+        assert _decide(added, q).coverage == "out_of_scope", q
 
 
 @pytest.mark.parametrize("question", SHIPPED)

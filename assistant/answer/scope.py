@@ -21,6 +21,10 @@ not about these programmes however much the sentence resembles one that is); ``p
 gate), both calibrated by cross-validation on the training sets so that answerable questions are rarely told the
 documents are silent; above a second, "certain" threshold the verdict also stands when a calculator answered (the
 router runs generic look-ups for any 「いつ」「いくら」).
+The models know the shipped programmes only. A document a user adds later may be about anything, so one more piece
+of evidence is read from the index itself (:func:`added_document_coverage`): a question that uses a word only
+documents added after training use, and most of whose words one passage of such a document holds, is in scope
+whatever the models say (the model file lists the documents it was trained with).
 The weights ship in ``scope_model.npz``; ``python -m evals.train_scope`` retrains them reproducibly from the
 hand-written scope sets except the blind one (evals/train_scope.py: ``TRAIN_SETS``) and synthetic questions
 (plus the documents' own sentences as in-scope examples).
