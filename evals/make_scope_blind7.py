@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.make_scope_fresh import scope_rows, write_set
+from evals.make_scope_fresh import BEFORE_BLIND7, scope_rows, write_set
 
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_blind7.jsonl"
 
@@ -640,9 +640,7 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    write_set(build(), OUT, ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
-                             "scope_blind5.jsonl", "scope_blind6.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl",
-                             "scope_train6c.jsonl", "faq.jsonl"))
+    write_set(build(), OUT, BEFORE_BLIND7)
 
 
 if __name__ == "__main__":

@@ -384,6 +384,12 @@ NOT_IN_DOCUMENTS: list[str] = [
 ]
 
 
+#: The sets every set written with blind7 (scope_blind7 and scope_train7a/b/c) is checked against, oldest first.
+BEFORE_BLIND7 = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
+                 "scope_blind5.jsonl", "scope_blind6.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl",
+                 "scope_train6c.jsonl", "faq.jsonl")
+
+
 def scope_rows(out_of_scope: dict[str, list[str]], answered: list[str], not_in_documents: list[str], split: str,
                prefix: str) -> list[dict]:
     """The rows of a held-out scope set in the dev set's format (ids ``<prefix>001`` …, one split)."""

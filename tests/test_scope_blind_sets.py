@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.make_scope_fresh import near_duplicates
+from evals.make_scope_fresh import BEFORE_BLIND7, near_duplicates
 
 # set name → the sets written before it (its generator refuses near-duplicates of these)
 BLIND_SETS = {
@@ -22,9 +22,7 @@ BLIND_SETS = {
     "blind5": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl", "faq.jsonl"),
     "blind6": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
                "scope_blind5.jsonl", "faq.jsonl"),
-    "blind7": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
-               "scope_blind5.jsonl", "scope_blind6.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl",
-               "scope_train6c.jsonl", "faq.jsonl"),
+    "blind7": BEFORE_BLIND7,
 }
 
 
