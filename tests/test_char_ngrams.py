@@ -83,3 +83,19 @@ def test_a_model_file_without_the_text_model_still_loads(tiny):
     assert with_nid_text.p_not_in_documents(f) == pytest.approx(
         scope.combine(model.nid.probability(f), tiny.logit("GENIACの補助率"), 0.25))
 
+
+
+def test_both_models_share_one_vectorised_row(monkeypatch):
+    """p(in scope) and p(not in documents) read the same question: it is hashed once, not once per model."""
+    from assistant.answer import char_ngrams
+
+    model = scope.load_model()
+    calls: list[list[str]] = []
+    real = char_ngrams.features
+    monkeypatch.setattr(char_ngrams, "features", lambda texts, *a: calls.append(list(texts)) or real(texts, *a))
+    question = "共有された行を二度読むかどうか確かめるための質問"
+    first = (model.text.logit(question), model.nid_text.logit(question))
+    assert (model.text.logit(question), model.nid_text.logit(question)) == first
+    assert calls == [[question]]
+    assert first[0] == pytest.approx(float((real([question], model.text.ngram, model.text.n_features)
+                                            @ model.text.weights)[0] + model.text.bias))

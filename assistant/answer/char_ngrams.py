@@ -46,6 +46,13 @@ def features(texts: Sequence[str], ngram: tuple[int, int], n_features: int) -> s
     return vectorizer(ngram[0], ngram[1], n_features).transform(list(texts))
 
 
+@lru_cache(maxsize=64)
+def _row(text: str, ngram: tuple[int, int], n_features: int) -> sparse.csr_matrix:
+    """One question's row, kept for the next model that scores the same question with the same vectoriser (the scope
+    and coverage models both read it; treat it as read-only)."""
+    return features([text], ngram, n_features)
+
+
 class CharNgramModel:
     """logit = x·w + b over hashed character n-grams; ``w`` is stored sparse (index, value) in the model file and
     held dense in memory (4 MiB at 2^19 columns)."""
@@ -62,7 +69,7 @@ class CharNgramModel:
         return cls(index, coef[index], bias, ngram, len(coef))
 
     def logit(self, text: str) -> float:
-        return float((features([text], self.ngram, self.n_features) @ self.weights)[0] + self.bias)
+        return float((_row(text, self.ngram, self.n_features) @ self.weights)[0] + self.bias)
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         index = np.flatnonzero(self.weights)
