@@ -57,7 +57,7 @@ def test_invalid_arguments_go_back_to_the_model_and_get_repaired(make_llm_assist
 
 
 def test_malformed_json_tool_call_is_reported_and_repaired(make_llm_assistant):
-    assistant, model = make_llm_assistant([
+    assistant, _model = make_llm_assistant([
         scripted_tool_message("subsidy_rate", "programme=geniac; org=university"),
         scripted_tool_message("subsidy_rate", {"programme": "geniac", "org_kind": "university"}),
         "大学は定額助成の対象です[1]。",
