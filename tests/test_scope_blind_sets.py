@@ -1,5 +1,5 @@
 """The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
-scope_blind6.jsonl, scope_blind7.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
+scope_blind6.jsonl, scope_blind7.jsonl, scope_blind8.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
 scope_train7a/b/c.jsonl) — are what their generators write and
 meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
 docs/evaluation.md says how often)."""
@@ -23,6 +23,8 @@ BLIND_SETS = {
     "blind6": ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
                "scope_blind5.jsonl", "faq.jsonl"),
     "blind7": BEFORE_BLIND7,
+    "blind8": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
+                              "scope_train7c.jsonl"),
 }
 
 
