@@ -286,19 +286,25 @@ def _answered_marked_nid(s: dict) -> float:
     return row.get("not_in_documents", 0) / sum(row.values())
 
 
-def test_blind_set_gate(offline_assistant):
-    """The product keeps generalising: figures on the blind set nothing was tuned on
-    (evals/datasets/scope_blind7.jsonl, docs/evaluation.md "Seventh attempt"). Measured with the shipped model 7:
-    refusal 0.882, false refusals 2 of 188, not-in-documents recall 0.703, answered marked 9 of 124 (model 6: 0.923,
-    4 of 188, 0.719, 16 of 124); its 88 bare in-scope questions (no programme named): 1 refused (model 6: 3).
-    The floors sit just below; the issue's targets for refusal (0.97) and not-in-documents recall (0.8) are not
-    reached and these floors do not hide that."""
-    s = _run(offline_assistant, "evals/datasets/scope_blind7.jsonl")
-    assert s["n"] >= 460 and s["errors"] == 0
-    assert s["refusal"]["false_refusal_rate"] <= 0.015
-    assert s["refusal"]["accuracy"] >= 0.87
-    assert s["coverage"]["not_in_documents_recall"] >= 0.69
-    assert _answered_marked_nid(s) <= 0.08
+# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 7
+BLIND_GATES = {"scope_blind7.jsonl": (460, 0.87, 0.015, 0.69, 0.08), "scope_blind8.jsonl": (413, 0.86, 0.035, 0.86, 0.05)}
+
+
+@pytest.mark.parametrize("name", BLIND_GATES)
+def test_blind_set_gate(offline_assistant, name):
+    """The product keeps generalising: figures on blind sets nothing was tuned on (docs/evaluation.md, "Seventh
+    attempt"). Model 7 on blind8 (written after model 7 was chosen, scored once): refusal 0.876, false refusals 5 of
+    162, not-in-documents recall 0.881, answered marked 4 of 103 (model 6: 0.944, 17 of 162, 0.712, 7 of 103). On
+    blind7 (scored three times): 0.882, 2 of 188, 0.703, 9 of 124 (model 6: 0.923, 4 of 188, 0.719, 16 of 124).
+    The floors sit just below; the issue's targets (refusal 0.97 everywhere, false refusals 0.02 on blind8,
+    not-in-documents recall 0.8 on blind7) are not all reached and these floors do not hide that."""
+    n, refusal, false_refusal, nid_recall, marked = BLIND_GATES[name]
+    s = _run(offline_assistant, f"evals/datasets/{name}")
+    assert s["n"] == n and s["errors"] == 0
+    assert s["refusal"]["false_refusal_rate"] <= false_refusal
+    assert s["refusal"]["accuracy"] >= refusal
+    assert s["coverage"]["not_in_documents_recall"] >= nid_recall
+    assert _answered_marked_nid(s) <= marked
 
 
 @pytest.mark.parametrize("path, split, min_refusal", [(DEV_SET_PATH, "heldout", 0.9), (FRESH_SET_PATH, None, 0.9),
