@@ -90,6 +90,7 @@ def test_both_models_share_one_vectorised_row(monkeypatch):
     from assistant.answer import char_ngrams
 
     model = scope.load_model()
+    char_ngrams._row.cache_clear()
     calls: list[list[str]] = []
     real = char_ngrams.features
     monkeypatch.setattr(char_ngrams, "features", lambda texts, *a: calls.append(list(texts)) or real(texts, *a))
@@ -99,3 +100,5 @@ def test_both_models_share_one_vectorised_row(monkeypatch):
     assert calls == [[question]]
     assert first[0] == pytest.approx(float((real([question], model.text.ngram, model.text.n_features)
                                             @ model.text.weights)[0] + model.text.bias))
+    with pytest.raises(ValueError):
+        char_ngrams._row(question, model.text.ngram, model.text.n_features).data[0] = 1.0  # shared: read-only

@@ -7,6 +7,8 @@ through; these tests show it fires only for questions in the added document's ow
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.answer import scope
@@ -104,8 +106,8 @@ def test_the_added_documents_words_are_found_once_per_index_state(added, monkeyp
     q = ADDED_QUESTIONS[1]
     scope.added_document_coverage(added, q, added.search(q, 5), model.trained_docs)
     calls: list[int] = []
-    real = added.store.all_chunks
-    monkeypatch.setattr(added.store, "all_chunks", lambda: calls.append(1) or real())
+    real = added.store.existing
+    monkeypatch.setattr(added.store, "existing", lambda: calls.append(1) or real())
     for q in ADDED_QUESTIONS:
         scope.added_document_coverage(added, q, added.search(q, 5), model.trained_docs)
     assert calls == []
@@ -114,3 +116,17 @@ def test_the_added_documents_words_are_found_once_per_index_state(added, monkeyp
 def test_the_added_document_is_really_outside_the_trained_ones(added):
     docs = {c.doc_id for c in added.store.all_chunks()}
     assert len(docs - scope.load_model().trained_docs) == 1
+
+
+@pytest.mark.parametrize("share, coverage", [(0.0, "out_of_scope"), (scope.ADDED_DOCUMENT_GATE - 0.01, "out_of_scope"),
+                                             (scope.ADDED_DOCUMENT_GATE, "answered"), (1.0, "answered")])
+def test_the_gate_lets_a_question_the_models_refuse_through(added, share, coverage):
+    """The decision itself: a question the models put far out of scope (p ≈ 0) is in scope exactly when an added
+    document holds at least the gate's share of its words."""
+    model = scope.load_model()
+    q = "おすすめのラーメン屋を教えて"
+    f = scope.features(added, q, added.search(q, 5), model.trained_docs)
+    assert model.p_in_scope(f, True) < 0.05
+    decision = model.decide(dataclasses.replace(f, added_coverage=share), added.store.embedder.name)
+    assert decision.coverage == coverage
+    assert ("added after training" in decision.reason) == (coverage == "answered")

@@ -69,11 +69,12 @@ def test_counts_and_kinds(name):
     assert all(r["out_of_scope"] == (r["expected_coverage"] == "out_of_scope") for r in rows)
 
 
-def test_blind7_marks_its_bare_questions():
-    """blind7's ``bare`` rows are in scope and name no programme (the class scope model 6 refused)."""
+@pytest.mark.parametrize("name", ["blind7", "blind8"])
+def test_blind_sets_mark_their_bare_questions(name):
+    """The ``bare`` rows of blind7 and blind8 are in scope and name no programme (the class scope model 6 refused)."""
     names = re.compile(r"GENIAC|NEDO|METI|基盤モデル|計算資源|計算リソース|GPUノード|AI計算基盤|整備補助|経産省|経済産業省",
                        re.IGNORECASE)
-    bare = [r for r in _generator("blind7").build() if r.get("bare")]
+    bare = [r for r in _generator(name).build() if r.get("bare")]
     assert len(bare) >= 80
     assert all(r["expected_coverage"] != "out_of_scope" and not names.search(r["question"]) for r in bare)
 

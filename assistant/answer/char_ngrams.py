@@ -49,8 +49,11 @@ def features(texts: Sequence[str], ngram: tuple[int, int], n_features: int) -> s
 @lru_cache(maxsize=64)
 def _row(text: str, ngram: tuple[int, int], n_features: int) -> sparse.csr_matrix:
     """One question's row, kept for the next model that scores the same question with the same vectoriser (the scope
-    and coverage models both read it; treat it as read-only)."""
-    return features([text], ngram, n_features)
+    and coverage models both read it); its arrays are made read-only, as every caller shares them."""
+    row = features([text], ngram, n_features)
+    for part in (row.data, row.indices, row.indptr):
+        part.flags.writeable = False
+    return row
 
 
 class CharNgramModel:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -221,30 +222,33 @@ def passage_coverage(retriever: Retriever, question: str, passages: Sequence[Pas
 
 _ADDED: weakref.WeakKeyDictionary[Retriever, tuple[tuple, frozenset[str], frozenset[int]]] = \
     weakref.WeakKeyDictionary()
+_ADDED_LOCK = threading.Lock()
 
 
 def _added_documents(retriever: Retriever, trained_docs: frozenset[str]) -> tuple[frozenset[str], frozenset[int]]:
     """(ids of the chunks of documents outside ``trained_docs``, vocabulary columns that only those chunks use);
-    computed once per retriever and index state."""
+    computed once per retriever and index state (chunk metadata only, one request at a time: concurrent first
+    requests wait for the one computing it)."""
     bm25 = retriever.bm25
     key = (trained_docs, len(bm25), retriever.generation)
-    cached = _ADDED.get(retriever)
-    if cached is not None and cached[0] == key:
-        return cached[1], cached[2]
-    doc_of = {c.id: c.doc_id for c in retriever.store.all_chunks()}
-    rows = getattr(bm25, "_row", {})
-    added = frozenset(cid for cid, doc in doc_of.items() if doc not in trained_docs and cid in rows)
-    cols: frozenset[int] = frozenset()
-    if added:
-        counts = bm25.counts.tocsr()
-        mask = np.zeros(counts.shape[0], dtype=bool)
-        mask[[rows[c] for c in added]] = True
-        trained = np.array([doc_of.get(cid, "") in trained_docs for cid in bm25.chunk_ids], dtype=bool)
-        in_added = np.asarray((counts[mask] > 0).sum(axis=0)).ravel() > 0
-        in_trained = np.asarray((counts[trained] > 0).sum(axis=0)).ravel() > 0
-        cols = frozenset(np.flatnonzero(in_added & ~in_trained).tolist())
-    _ADDED[retriever] = (key, added, cols)
-    return added, cols
+    with _ADDED_LOCK:
+        cached = _ADDED.get(retriever)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        rows = getattr(bm25, "_row", {})
+        added = frozenset(cid for cid, meta in retriever.store.existing().items()
+                          if str(meta.get("doc_id", "")) not in trained_docs and cid in rows)
+        cols: frozenset[int] = frozenset()
+        if added:
+            counts = bm25.counts.tocsr()
+            mask = np.zeros(counts.shape[0], dtype=bool)
+            mask[[rows[c] for c in added]] = True
+            # Every other row counts as trained (also one the store does not know): its words are never "added only".
+            in_added = np.asarray((counts[mask] > 0).sum(axis=0)).ravel() > 0
+            in_trained = np.asarray((counts[~mask] > 0).sum(axis=0)).ravel() > 0
+            cols = frozenset(np.flatnonzero(in_added & ~in_trained).tolist())
+        _ADDED[retriever] = (key, added, cols)
+        return added, cols
 
 
 def added_document_coverage(retriever: Retriever, question: str, passages: Sequence[Passage],
