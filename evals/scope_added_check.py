@@ -18,7 +18,7 @@ from assistant.answer import scope
 from assistant.domain.config import load_settings
 from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ensure_index
-from evals.train_scope import TRAIN_SETS, load_sets
+from evals.train_scope import TRAIN_SETS, load_sets, trained_documents
 
 GATES = (0.5, scope.ADDED_DOCUMENT_GATE, 1.0)
 
@@ -29,7 +29,7 @@ def main() -> None:
     ensure_index(settings, progress=False)
     retriever = Retriever.from_settings(settings)
     rows = load_sets(TRAIN_SETS)
-    docs = sorted({c.doc_id for c in retriever.store.all_chunks()})
+    docs = [str(d) for d in trained_documents(retriever)]
     passages = [retriever.search(r["question"], settings.top_k) for r in rows]
     shares: list[tuple[str, float]] = []
     for doc in docs:

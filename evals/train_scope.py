@@ -159,7 +159,8 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
         out[te] = predict(fit(xt, yt, l2), x[te])
         if texts is not None and text_weight:
             text = fit_text(list(row_texts[tr]) + extra_texts, yt)
-            out[te] = [scope.combine(p, text.logit(q), text_weight) for p, q in zip(out[te], row_texts[te], strict=True)]
+            out[te] = [scope.combine(p, z, text_weight)
+                       for p, z in zip(out[te], text.logits(list(row_texts[te])), strict=True)]
     return out
 
 

@@ -102,3 +102,9 @@ def test_both_models_share_one_vectorised_row(monkeypatch):
                                             @ model.text.weights)[0] + model.text.bias))
     with pytest.raises(ValueError):
         char_ngrams._row(question, model.text.ngram, model.text.n_features).data[0] = 1.0  # shared: read-only
+
+
+def test_logits_of_many_texts_are_the_logits_of_each():
+    model = scope.load_model().text
+    texts = ["締切はいつ？", "おすすめのラーメン屋を教えて", "", "GENIAC 補助率"]
+    assert model.logits(texts).tolist() == [model.logit(t) for t in texts]

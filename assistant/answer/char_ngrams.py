@@ -74,6 +74,10 @@ class CharNgramModel:
     def logit(self, text: str) -> float:
         return float((_row(text, self.ngram, self.n_features) @ self.weights)[0] + self.bias)
 
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`logit` of many texts in one pass (training; not cached)."""
+        return features(texts, self.ngram, self.n_features) @ self.weights + self.bias
+
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         index = np.flatnonzero(self.weights)
         return {f"{prefix}_index": index.astype(np.int32), f"{prefix}_value": self.weights[index].astype(np.float32),

@@ -178,7 +178,11 @@ def vocabulary_evidence(retriever: Retriever, question: str) -> tuple[float, int
     return (len(known) / n if n else 1.0), n - len(known), foreign, n
 
 
-def _noun_weights(retriever: Retriever, question: str) -> tuple[dict[str, float], float]:
+#: A question's content nouns with their IDF weights, and the weight of a noun the documents never use.
+NounWeights = tuple[dict[str, float], float]
+
+
+def _noun_weights(retriever: Retriever, question: str) -> NounWeights:
     """The question's content nouns (programme names blanked) with their IDF weights, and the weight of a word the
     documents never use (the IDF of a word held by a single chunk), which such nouns get."""
     bm25 = retriever.bm25
@@ -187,32 +191,41 @@ def _noun_weights(retriever: Retriever, question: str) -> tuple[dict[str, float]
     return {n: (bm25.idf(n) if n in bm25.vocab else ceiling) for n in nouns}, ceiling
 
 
-def _held(retriever: Retriever, chunk_id: str, cols: dict[int, str]) -> set[int]:
-    """The vocabulary columns of ``cols`` that the chunk ``chunk_id`` holds (one sparse row)."""
-    bm25 = retriever.bm25
-    row = getattr(bm25, "_row", {}).get(chunk_id)
-    if row is None:
-        return set()
-    counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
-    return set(counts.indices[counts.indptr[row]:counts.indptr[row + 1]].tolist()) & cols.keys()
+class _Held:
+    """Which of a question's vocabulary columns each chunk holds: one sparse row of the BM25 counts per chunk."""
+
+    def __init__(self, retriever: Retriever, cols: dict[int, str]) -> None:
+        bm25 = retriever.bm25
+        self.counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
+        self.rows: dict[str, int] = getattr(bm25, "_row", {})
+        self.cols = cols
+
+    def __call__(self, chunk_id: str) -> set[int]:
+        row = self.rows.get(chunk_id)
+        if row is None:
+            return set()
+        return set(self.counts.indices[self.counts.indptr[row]:self.counts.indptr[row + 1]].tolist()) & self.cols.keys()
 
 
-def passage_coverage(retriever: Retriever, question: str, passages: Sequence[Passage]) -> tuple[float, float]:
+def passage_coverage(retriever: Retriever, question: str, passages: Sequence[Passage],
+                     nouns: NounWeights | None = None) -> tuple[float, float]:
     """(IDF-weighted share of the question's content nouns held by the retrieved passage that holds most of them,
     weight of the most specific noun that no retrieved passage holds, relative to the rarest corpus word).
 
     A noun the documents never use weighs as much as their rarest word. (1.0, 0.0) when the question has no
-    content noun (nothing can be shown absent). Cost: one sparse row per passage (top-k only)."""
-    weights, ceiling = _noun_weights(retriever, question)
+    content noun (nothing can be shown absent). Cost: one sparse row per passage (top-k only). ``nouns``: the
+    question's :func:`_noun_weights`, when the caller has them already."""
+    weights, ceiling = nouns if nouns is not None else _noun_weights(retriever, question)
     if not weights or not passages:
         return (1.0, 0.0) if not weights else (0.0, 1.0)
     total = sum(weights.values()) or 1.0
     vocab = retriever.bm25.vocab
     cols = {vocab[n]: n for n in weights if n in vocab}
+    held_by = _Held(retriever, cols)
     best = 0.0
     seen: set[int] = set()
     for p in passages:
-        present = _held(retriever, p.chunk.id, cols)
+        present = held_by(p.chunk.id)
         seen |= present
         best = max(best, sum(weights[cols[c]] for c in present) / total)
     held = {cols[c] for c in seen}
@@ -252,27 +265,28 @@ def _added_documents(retriever: Retriever, trained_docs: frozenset[str]) -> tupl
 
 
 def added_document_coverage(retriever: Retriever, question: str, passages: Sequence[Passage],
-                            trained_docs: frozenset[str]) -> float:
+                            trained_docs: frozenset[str], nouns: NounWeights | None = None) -> float:
     """How well a document added after the scope model was trained (not in ``trained_docs``) answers ``question``.
 
     The models learnt what the *shipped* programmes are about; a document a user adds may be about anything, and
     its topic is in scope because it is in the index. The evidence: the question uses a word that only added
     documents use, and one retrieved passage of an added document holds most of the question's nouns (the
     IDF-weighted share it holds is returned; 0.0 when no added document is indexed, without ``trained_docs``, or
-    when the question uses no word only added documents use)."""
+    when the question uses no word only added documents use). ``nouns`` as for :func:`passage_coverage`."""
     if not trained_docs or not passages:
         return 0.0
     added, only_added = _added_documents(retriever, trained_docs)
     if not added or not only_added:
         return 0.0
-    weights, _ = _noun_weights(retriever, question)
+    weights, _ = nouns if nouns is not None else _noun_weights(retriever, question)
     vocab = retriever.bm25.vocab
     cols = {vocab[n]: n for n in weights if n in vocab}
     if not cols.keys() & only_added:
         return 0.0
     total = sum(weights.values()) or 1.0
-    return max((sum(weights[cols[c]] for c in _held(retriever, p.chunk.id, cols)) / total
-                for p in passages if p.chunk.id in added), default=0.0)
+    held_by = _Held(retriever, cols)
+    return max((sum(weights[cols[c]] for c in held_by(p.chunk.id)) / total for p in passages if p.chunk.id in added),
+               default=0.0)
 
 
 def features(retriever: Retriever, question: str, passages: Sequence[Passage],
@@ -281,7 +295,8 @@ def features(retriever: Retriever, question: str, passages: Sequence[Passage],
     ``trained_docs``: the documents the scope model was trained on (:attr:`ScopeModel.trained_docs`)."""
     coverage, oov, foreign, n = vocabulary_evidence(retriever, question)
     dense = [p.scores.get("dense", 0.0) for p in passages]
-    held, missing = passage_coverage(retriever, question, passages)
+    nouns = _noun_weights(retriever, question)  # tokenised once for both coverage measures
+    held, missing = passage_coverage(retriever, question, passages, nouns)
     return Features(
         embedding=np.asarray(retriever.query_vector(question), dtype=np.float64),
         best_dense=max(dense, default=0.0),
@@ -289,7 +304,7 @@ def features(retriever: Retriever, question: str, passages: Sequence[Passage],
         noun_coverage=coverage, oov_nouns=oov, domain_term=has_domain_term(question), foreign_scheme=foreign,
         n_nouns=n, passage_coverage=held, missing_focal=missing, question=question,
         dense_margin=(max(dense) - sum(dense) / len(dense)) if dense else 0.0,
-        added_coverage=added_document_coverage(retriever, question, passages, trained_docs),
+        added_coverage=added_document_coverage(retriever, question, passages, trained_docs, nouns),
     )
 
 
@@ -387,10 +402,9 @@ class ScopeModel:
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
         p_in = self.p_in_scope(f, same)
-        added = f.added_coverage >= ADDED_DOCUMENT_GATE
-        if p_in < threshold and not added:
-            return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
         if p_in < threshold:
+            if f.added_coverage < ADDED_DOCUMENT_GATE:
+                return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
             # The models know the shipped programmes only; a document added since holds this question's words.
             return Decision("answered", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}, but a document "
                             f"added after training holds {f.added_coverage:.2f} of its words")
