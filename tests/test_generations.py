@@ -22,6 +22,7 @@ from assistant.index.generations import Generations, resolve
 from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ingest
 from serving.api import create_app
+from tests.corpus_fixtures import index_with_outside_document
 from tests.web_fixtures import ServerThread, make_service
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,12 +88,7 @@ def _found(retriever: Retriever, query: str, needle: str) -> bool:
 def base(tmp_path_factory):
     """An index of the packaged corpus plus one document from outside it, served by a real HTTP server."""
     tmp = tmp_path_factory.mktemp("generations")
-    extra = tmp / "outside" / "extra-notes.txt"
-    extra.parent.mkdir()
-    extra.write_text(EXTRA_TEXT, encoding="utf-8")
-    settings = load_settings(data_dir=tmp / "data", _env_file=None)
-    ingest(settings)
-    report = ingest(settings, [extra])
+    settings, report, extra = index_with_outside_document(tmp, "extra-notes.txt", EXTRA_TEXT)
     assert not report.errors and report.generation
     served = resolve(settings)
     assistant = Assistant(served, Retriever.from_settings(served), backend="offline")

@@ -12,10 +12,9 @@ import dataclasses
 import pytest
 
 from assistant.answer import scope
-from assistant.domain.config import load_settings
 from assistant.index.generations import resolve
 from assistant.retrieval.retriever import Retriever
-from corpus.ingest import ingest
+from tests.corpus_fixtures import index_with_outside_document
 
 # A document on a topic far from the programmes, as a user might add (a club's notice).
 ADDED_TEXT = """1. 探鳥会のご案内
@@ -33,21 +32,15 @@ SHIPPED = ["大企業の補助率はいくらですか？", "申請書は英語�
 @pytest.fixture(scope="module")
 def added(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     """A real index of the packaged documents plus one added from outside the corpus folder."""
-    tmp = tmp_path_factory.mktemp("added")
-    doc = tmp / "outside" / "tanchoukai.txt"
-    doc.parent.mkdir()
-    doc.write_text(ADDED_TEXT, encoding="utf-8")
-    settings = load_settings(data_dir=tmp / "data", _env_file=None)
-    ingest(settings)
-    report = ingest(settings, [doc])
+    settings, report, _ = index_with_outside_document(tmp_path_factory.mktemp("added"), "tanchoukai.txt", ADDED_TEXT)
     assert not report.errors, report.errors
     return Retriever.from_settings(resolve(settings))
 
 
-def _decide(retriever: Retriever, question: str, trained: frozenset[str] | None = None) -> scope.Decision:
+def _decide(retriever: Retriever, question: str) -> scope.Decision:
     model = scope.load_model()
     passages = retriever.search(question, 5)
-    f = scope.features(retriever, question, passages, model.trained_docs if trained is None else trained)
+    f = scope.features(retriever, question, passages, model.trained_docs)
     return model.decide(f, retriever.store.embedder.name)
 
 
