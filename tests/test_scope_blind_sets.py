@@ -1,5 +1,6 @@
 """The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
-scope_blind6.jsonl, scope_blind7.jsonl, scope_blind8.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
+scope_blind6.jsonl, scope_blind7.jsonl, scope_blind8.jsonl,
+scope_blind9.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
 scope_train7a/b/c.jsonl) — are what their generators write and
 meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
 docs/evaluation.md says how often)."""
@@ -25,6 +26,8 @@ BLIND_SETS = {
     "blind7": BEFORE_BLIND7,
     "blind8": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
                               "scope_train7c.jsonl"),
+    "blind9": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
+                              "scope_train7c.jsonl", "scope_blind8.jsonl"),
 }
 
 
@@ -69,9 +72,9 @@ def test_counts_and_kinds(name):
     assert all(r["out_of_scope"] == (r["expected_coverage"] == "out_of_scope") for r in rows)
 
 
-@pytest.mark.parametrize("name", ["blind7", "blind8"])
+@pytest.mark.parametrize("name", ["blind7", "blind8", "blind9"])
 def test_blind_sets_mark_their_bare_questions(name):
-    """The ``bare`` rows of blind7 and blind8 are in scope and name no programme (the class scope model 6 refused)."""
+    """The ``bare`` rows of blind7, blind8 and blind9 are in scope and name no programme (the class scope model 6 refused)."""
     names = re.compile(r"GENIAC|NEDO|METI|基盤モデル|計算資源|計算リソース|GPUノード|AI計算基盤|整備補助|経産省|経済産業省",
                        re.IGNORECASE)
     bare = [r for r in _generator(name).build() if r.get("bare")]
