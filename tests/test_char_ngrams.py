@@ -62,7 +62,8 @@ def test_shipped_model_carries_the_text_models():
 def test_a_model_file_without_the_text_model_still_loads(tiny):
     """An older scope_model.npz (model 5 and before) has no text arrays: the embedding model decides alone."""
     model = scope.load_model()
-    arrays = {k: v for k, v in scope.load_arrays().items() if not k.startswith(("text", "nid_text"))}
+    arrays = {k: v for k, v in scope.load_arrays().items()
+              if not k.startswith(("text", "nid_text", "neighbours", "nid_neighbours"))}
     old = scope.ScopeModel.from_arrays(arrays)
     assert old.text is None and old.text_weight == 0.0 and old.nid_text is None
     f = scope.Features(embedding=np.zeros(len(model.scope.mean) - len(model.scope.scalar_names)), best_dense=0.8,

@@ -286,18 +286,17 @@ def _answered_marked_nid(s: dict) -> float:
     return row.get("not_in_documents", 0) / sum(row.values())
 
 
-# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 7
-BLIND_GATES = {"scope_blind7.jsonl": (460, 0.87, 0.015, 0.69, 0.08), "scope_blind8.jsonl": (413, 0.86, 0.035, 0.86, 0.05)}
+# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 8
+BLIND_GATES = {"scope_blind9.jsonl": (450, 0.94, 0.025, 0.8, 0.05)}
 
 
 @pytest.mark.parametrize("name", BLIND_GATES)
 def test_blind_set_gate(offline_assistant, name):
-    """The product keeps generalising: figures on blind sets nothing was tuned on (docs/evaluation.md, "Seventh
-    attempt"). Model 7 on blind8 (written after model 7 was chosen, scored once): refusal 0.876, false refusals 5 of
-    162, not-in-documents recall 0.881, answered marked 4 of 103 (model 6: 0.944, 17 of 162, 0.712, 7 of 103). On
-    blind7 (scored three times): 0.882, 2 of 188, 0.703, 9 of 124 (model 6: 0.923, 4 of 188, 0.719, 16 of 124).
-    The floors sit just below; the issue's targets (refusal 0.97 everywhere, false refusals 0.02 on blind8,
-    not-in-documents recall 0.8 on blind7) are not all reached and these floors do not hide that."""
+    """The product keeps generalising: figures on a blind set nothing was tuned on (docs/evaluation.md, "Eighth
+    attempt"). Model 8 on blind9 (written before model 8 was chosen): refusal 0.949, false refusals 4 of 194,
+    not-in-documents recall 0.818, answered marked 5 of 128 (model 7: 0.848, 3 of 194, 0.803, 11 of 128). The floors
+    sit just below; the issue's refusal target (0.97) and false-refusal target (0.02; 4 of 194 is 0.021) are not
+    reached and these floors do not hide that."""
     n, refusal, false_refusal, nid_recall, marked = BLIND_GATES[name]
     s = _run(offline_assistant, f"evals/datasets/{name}")
     assert s["n"] == n and s["errors"] == 0
@@ -310,9 +309,11 @@ def test_blind_set_gate(offline_assistant, name):
 @pytest.mark.parametrize("path, split, min_refusal", [(DEV_SET_PATH, "heldout", 0.9), (FRESH_SET_PATH, None, 0.9),
                                                       ("evals/datasets/scope_blind4.jsonl", None, 0.84),
                                                       ("evals/datasets/scope_blind5.jsonl", None, 0.86),
-                                                      ("evals/datasets/scope_blind6.jsonl", None, 0.87)])
+                                                      ("evals/datasets/scope_blind6.jsonl", None, 0.87),
+                                                      ("evals/datasets/scope_blind7.jsonl", None, 0.87),
+                                                      ("evals/datasets/scope_blind8.jsonl", None, 0.86)])
 def test_earlier_held_out_sets_stay_right(offline_assistant, path, split, min_refusal):
-    """The dev set's held-out half, the fresh set and blind4–blind6 were held out by earlier methods and are
+    """The dev set's held-out half, the fresh set and blind4–blind8 were held out by earlier methods and are
     training sets of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no
     longer fits them, not generalisation (the blind set's gate does that)."""
     s = _run(offline_assistant, path, split=split)

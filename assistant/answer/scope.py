@@ -17,6 +17,9 @@ both over the embedding plus the scalars. ``p(in scope)`` also hears a second, l
 the question's hashed character n-grams (:mod:`assistant.answer.char_ngrams`), combined in logit space with a fixed
 weight — the embedding says what a question resembles, the characters which words it uses (「仕訳」「融資」 are
 not about these programmes however much the sentence resembles one that is); ``p(not in documents)`` hears its own.
+Since model 8 ``p(in scope)`` hears a third opinion, the labelled training questions nearest to it in the embedding
+space (:mod:`assistant.answer.neighbours`): a small cluster of questions of one kind that the one straight line of
+the logistic model cuts through.
 "Not in the documents" needs both the probability and positive evidence of absence (passage coverage below a
 gate), both calibrated by cross-validation on the training sets so that answerable questions are rarely told the
 documents are silent; above a second, "certain" threshold the verdict also stands when a calculator answered (the
@@ -49,6 +52,7 @@ import numpy as np
 
 from assistant.answer.char_ngrams import CharNgramModel
 from assistant.answer.guard import has_domain_term
+from assistant.answer.neighbours import NeighbourModel
 from assistant.domain.text import nfkc
 from assistant.retrieval.lexicon import strip_programme_names
 
@@ -197,11 +201,11 @@ class _Held:
     def __init__(self, retriever: Retriever, cols: dict[int, str]) -> None:
         bm25 = retriever.bm25
         self.counts = bm25.counts if getattr(bm25.counts, "format", "csr") == "csr" else bm25.counts.tocsr()
-        self.rows: dict[str, int] = getattr(bm25, "_row", {})
+        self.row_of = bm25.row_of
         self.cols = cols
 
     def __call__(self, chunk_id: str) -> set[int]:
-        row = self.rows.get(chunk_id)
+        row = self.row_of(chunk_id)
         if row is None:
             return set()
         return set(self.counts.indices[self.counts.indptr[row]:self.counts.indptr[row + 1]].tolist()) & self.cols.keys()
@@ -248,14 +252,13 @@ def _added_documents(retriever: Retriever, trained_docs: frozenset[str]) -> tupl
         cached = _ADDED.get(retriever)
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
-        rows = getattr(bm25, "_row", {})
         added = frozenset(cid for cid, meta in retriever.store.existing().items()
-                          if str(meta.get("doc_id", "")) not in trained_docs and cid in rows)
+                          if str(meta.get("doc_id", "")) not in trained_docs and cid in bm25)
         cols: frozenset[int] = frozenset()
         if added:
             counts = bm25.counts.tocsr()
             mask = np.zeros(counts.shape[0], dtype=bool)
-            mask[[rows[c] for c in added]] = True
+            mask[[bm25.row_of(c) for c in added]] = True
             # Every other row counts as trained (also one the store does not know): its words are never "added only".
             in_added = np.asarray((counts[mask] > 0).sum(axis=0)).ravel() > 0
             in_trained = np.asarray((counts[~mask] > 0).sum(axis=0)).ravel() > 0
@@ -333,45 +336,65 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
+def blend(p: float, opinions: Sequence[tuple[float, float]]) -> float:
+    """sigmoid((1 − Σw)·logit(p) + Σ w·z): the embedding model's probability and other opinions ``(z, w)`` (logits
+    and their weights), weighted in logit space."""
+    q = min(max(p, 1e-6), 1 - 1e-6)
+    rest = 1.0 - sum(w for _, w in opinions)
+    return _sigmoid(rest * math.log(q / (1 - q)) + sum(w * z for z, w in opinions))
+
+
 def combine(p: float, text_logit: float, text_weight: float) -> float:
     """sigmoid((1 − w)·logit(p) + w·text_logit): the embedding model's probability and the character n-gram
     model's opinion, weighted in logit space."""
-    q = min(max(p, 1e-6), 1 - 1e-6)
-    return _sigmoid((1 - text_weight) * math.log(q / (1 - q)) + text_weight * text_logit)
+    return blend(p, ((text_logit, text_weight),))
 
 
-def _with_ngram_opinion(p: float, ngrams: CharNgramModel | None, weight: float, question: str) -> float:
-    """``p`` combined with a character n-gram model's opinion of ``question`` (none without a model, a weight or a
-    question)."""
-    if ngrams is None or not weight or not question:
-        return p
-    return combine(p, ngrams.logit(question), weight)
+def _opinions(f: Features, ngrams: CharNgramModel | None, ngram_weight: float, neighbours: NeighbourModel | None,
+              neighbour_weight: float) -> list[tuple[float, float]]:
+    """The (logit, weight) opinions heard besides a logistic model: the character n-gram model's of the question
+    (none without a model, a weight or a question) and the nearest training questions' (none without a memory, a
+    weight or an embedding of the memory's width)."""
+    out = []
+    if ngrams is not None and ngram_weight and f.question:
+        out.append((ngrams.logit(f.question), ngram_weight))
+    if neighbours is not None and neighbour_weight and f.embedding.shape == (neighbours.dim,):
+        out.append((neighbours.logit(f.embedding), neighbour_weight))
+    return out
 
 
 class ScopeModel:
-    """The shipped classifiers: scope (embedding + scalars, with a character n-gram opinion), its lexical
-    fallback, and coverage."""
+    """The shipped classifiers: scope (embedding + scalars, with a character n-gram opinion and, since model 8, the
+    nearest training questions' opinion), its lexical fallback, and coverage."""
 
     def __init__(self, scope: LogisticModel, lexical: LogisticModel, nid: LogisticModel, embedder: str,
                  text: CharNgramModel | None = None, text_weight: float = 0.0,
                  nid_text: CharNgramModel | None = None, nid_text_weight: float = 0.0,
-                 trained_docs: frozenset[str] = frozenset()) -> None:
+                 trained_docs: frozenset[str] = frozenset(), neighbours: NeighbourModel | None = None,
+                 neighbour_weight: float = 0.0, nid_neighbours: NeighbourModel | None = None,
+                 nid_neighbour_weight: float = 0.0) -> None:
         self.scope, self.lexical, self.nid, self.embedder = scope, lexical, nid, embedder
         #: The documents of the index the models were trained with (empty in a model file from before).
         self.trained_docs = frozenset(trained_docs)
         self.text, self.text_weight = text, float(text_weight)
         self.nid_text, self.nid_text_weight = nid_text, float(nid_text_weight)
+        self.neighbours, self.neighbour_weight = neighbours, float(neighbour_weight)
+        self.nid_neighbours, self.nid_neighbour_weight = nid_neighbours, float(nid_neighbour_weight)
 
     def p_in_scope(self, f: Features, same_embedder: bool) -> float:
-        """p(in scope): the scope model combined with the character n-gram model (with the embedder it was
-        trained with), else the lexical fallback alone (its thresholds were chosen for it alone)."""
+        """p(in scope): the scope model combined with the character n-gram model and the nearest training
+        questions (with the embedder it was trained with), else the lexical fallback alone (its thresholds were
+        chosen for it alone)."""
         if not same_embedder:
             return self.lexical.probability(f)
-        return _with_ngram_opinion(self.scope.probability(f), self.text, self.text_weight, f.question)
+        return blend(self.scope.probability(f), _opinions(f, self.text, self.text_weight, self.neighbours,
+                                                          self.neighbour_weight))
 
     def p_not_in_documents(self, f: Features) -> float:
-        """p(not in the documents | in scope): the coverage model, with its own character n-gram opinion."""
-        return _with_ngram_opinion(self.nid.probability(f), self.nid_text, self.nid_text_weight, f.question)
+        """p(not in the documents | in scope): the coverage model, with its own character n-gram and nearest
+        training questions' opinions."""
+        return blend(self.nid.probability(f), _opinions(f, self.nid_text, self.nid_text_weight, self.nid_neighbours,
+                                                        self.nid_neighbour_weight))
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray]) -> ScopeModel:
@@ -389,8 +412,16 @@ class ScopeModel:
             return CharNgramModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
 
         trained = frozenset(str(d) for d in np.atleast_1d(data.get("trained_docs", np.array([], dtype=str))))
+        def neighbours(prefix: str) -> tuple[NeighbourModel | None, float]:
+            if f"{prefix}_memory" not in data:  # a model file from before model 8
+                return None, 0.0
+            return NeighbourModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
+
+        nb, nb_weight = neighbours("neighbours")
+        nid_nb, nid_nb_weight = neighbours("nid_neighbours")
         return cls(part("scope"), part("lexical"), part("nid"), str(data["embedder"]), *text("text"),
-                   *text("nid_text"), trained_docs=trained)
+                   *text("nid_text"), trained_docs=trained, neighbours=nb, neighbour_weight=nb_weight,
+                   nid_neighbours=nid_nb, nid_neighbour_weight=nid_nb_weight)
 
     def decide(self, f: Features, embedder: str) -> Decision:
         """Out of scope, not in the documents, or answered (the guard's rules have already run)."""
@@ -398,7 +429,8 @@ class ScopeModel:
             return Decision("out_of_scope", 0.0, 0.0, f"names another scheme or product: {f.foreign_scheme!r}")
         same = embedder == self.embedder and self.scope.accepts(f)
         model = self.scope if same else self.lexical
-        # A question in the programmes' own words needs less evidence to stay in scope than one without.
+        # Questions in the programmes' own words and questions without them have thresholds of their own (chosen
+        # by cross-validation; since model 7 the first is the higher: near-miss questions use those words too).
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
         p_in = self.p_in_scope(f, same)

@@ -151,6 +151,10 @@ class BM25Index:
     def __contains__(self, chunk_id: object) -> bool:
         return chunk_id in self._row
 
+    def row_of(self, chunk_id: str) -> int | None:
+        """The row of ``chunk_id`` in ``counts``; None when the index does not hold it."""
+        return self._row.get(chunk_id)
+
     # --- persistence -------------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """Write atomically: a reader never sees a half-written index."""

@@ -1,0 +1,129 @@
+"""The scope model's nearest-neighbour opinion (assistant/answer/neighbours.py) and how p(in scope) blends it."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pytest
+
+from assistant.answer import scope
+from assistant.answer.neighbours import NeighbourModel, quantise
+from evals import train_scope
+
+
+def _clusters(seed: int = 3, n_in: int = 12, n_out: int = 36, dim: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """In-scope vectors around e0, out-of-scope ones around e1 (three times as many)."""
+    rng = np.random.default_rng(seed)
+    e = np.eye(dim)
+    vin = e[0] + 0.15 * rng.standard_normal((n_in, dim))
+    vout = e[1] + 0.15 * rng.standard_normal((n_out, dim))
+    return np.vstack([vin, vout]), np.concatenate([np.ones(n_in), np.zeros(n_out)])
+
+
+def test_quantised_rows_are_unit_vectors_in_int8():
+    v = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [-1.0, 1.0, 1.0]])
+    q = quantise(v)
+    assert q.dtype == np.int8
+    assert q[0].tolist() == [76, 102, 0]  # 0.6·127, 0.8·127
+    assert q[1].tolist() == [0, 0, 0]  # a zero vector stays zero, no division by zero
+    assert np.linalg.norm(q[2] / 127.0) == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_question_takes_the_side_of_its_neighbours():
+    vectors, labels = _clusters()
+    model = NeighbourModel.fit(vectors, labels, k=5, tau=0.05)
+    dim = vectors.shape[1]
+    near_in, near_out = np.eye(dim)[0] + 0.01, np.eye(dim)[1] + 0.01
+    assert model.logit(near_in) > 1.0
+    assert model.logit(near_out) < -1.0
+    # the scale of the query does not matter (cosine)
+    assert model.logit(10 * near_in) == pytest.approx(model.logit(near_in), abs=1e-6)
+    # one pass for many rows gives the same opinions
+    assert model.logits(np.stack([near_in, near_out])) == pytest.approx([model.logit(near_in), model.logit(near_out)])
+
+
+def test_votes_are_class_balanced_and_smoothed():
+    """Every neighbour equally similar: the larger class does not win by count (logit 0); a single neighbour's
+    vote is not certainty (half a vote of prior on each side)."""
+    dim = 4
+    memory = np.tile(np.eye(dim)[0], (40, 1))
+    labels = np.concatenate([np.ones(10), np.zeros(30)])
+    balanced = NeighbourModel.fit(memory, labels, k=40, tau=0.05)
+    assert balanced.logit(np.eye(dim)[0]) == pytest.approx(0.0, abs=1e-9)
+    lone = NeighbourModel.fit(np.eye(dim)[:2], np.array([1.0, 0.0]), k=1, tau=0.05)
+    p = 1 / (1 + math.exp(-lone.logit(np.eye(dim)[0])))
+    assert 0.5 < p < 1.0
+    assert p == pytest.approx((1.0 + 0.5) / (1.0 + 1.0))  # w·class weight = 1·(0.5/0.5); (1 + ½) / (1 + 1)
+
+
+def test_k_is_bounded_by_the_memory_and_bad_memory_is_refused():
+    vectors, labels = _clusters(n_in=2, n_out=2)
+    assert NeighbourModel.fit(vectors, labels, k=50, tau=0.05).k == 4
+    with pytest.raises(ValueError):
+        NeighbourModel(vectors.astype(np.float32), labels, 3, 0.05)
+    with pytest.raises(ValueError):
+        NeighbourModel(quantise(vectors), labels[:-1], 3, 0.05)
+
+
+def test_arrays_round_trip_through_a_model_file():
+    vectors, labels = _clusters()
+    model = NeighbourModel.fit(vectors, labels, k=7, tau=0.1)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **model.to_arrays("neighbours"))
+    buf.seek(0)
+    with np.load(buf, allow_pickle=False) as data:
+        again = NeighbourModel.from_arrays({k: data[k] for k in data.files}, "neighbours")
+    queries = vectors[:5] + 0.05
+    assert again.k == 7 and again.tau == 0.1
+    assert np.array_equal(again.logits(queries), model.logits(queries))
+
+
+def test_blend_weighs_every_opinion_in_logit_space():
+    assert scope.blend(0.7, []) == pytest.approx(0.7)
+    assert scope.blend(0.5, [(2.0, 0.3), (-1.0, 0.2)]) == pytest.approx(1 / (1 + math.exp(-(0.6 - 0.2))))
+    assert scope.blend(0.7, [(1.5, 0.3)]) == pytest.approx(scope.combine(0.7, 1.5, 0.3))
+
+
+def test_shipped_model_hears_its_neighbours():
+    model = scope.load_model()
+    assert model.neighbours is not None and model.neighbour_weight == train_scope.NEIGHBOUR_WEIGHT
+    assert (model.neighbours.k, model.neighbours.tau) == (train_scope.NEIGHBOUR_K, train_scope.NEIGHBOUR_TAU)
+    assert model.neighbours.dim == len(model.scope.mean) - len(model.scope.scalar_names)
+    # in-scope and out-of-scope training questions are both remembered
+    assert 0 < model.neighbours.labels.mean() < 1
+    # the coverage model has its own memory: answered and not-in-documents questions
+    assert model.nid_neighbours is not None and model.nid_neighbour_weight == train_scope.NID_NEIGHBOUR_WEIGHT
+    assert 0 < model.nid_neighbours.labels.mean() < 1
+
+
+def test_both_probabilities_blend_the_neighbours_and_a_model_file_without_them_still_loads():
+    arrays = {k: v for k, v in scope.load_arrays().items() if not k.startswith(("neighbours", "nid_neighbours"))}
+    old = scope.ScopeModel.from_arrays(arrays)
+    assert old.neighbours is None and old.neighbour_weight == 0.0
+    assert old.nid_neighbours is None and old.nid_neighbour_weight == 0.0
+    dim = len(old.scope.mean) - len(old.scope.scalar_names)
+    rng = np.random.default_rng(5)
+    f = scope.Features(embedding=rng.standard_normal(dim), best_dense=0.8, best_bm25=5.0, noun_coverage=1.0,
+                       oov_nouns=0, domain_term=True, foreign_scheme="", n_nouns=2, question="補助率はいくら")
+    vectors = rng.standard_normal((30, dim))
+    nb = NeighbourModel.fit(vectors, (np.arange(30) % 2).astype(float), k=5, tau=0.05)
+    new = scope.ScopeModel.from_arrays({**arrays, **nb.to_arrays("neighbours"), "neighbours_weight": np.array(0.25)})
+    text = [(old.text.logit(f.question), old.text_weight)] if old.text is not None else []
+    assert new.p_in_scope(f, True) == pytest.approx(
+        scope.blend(old.scope.probability(f), [*text, (nb.logit(f.embedding), 0.25)]))
+    assert old.p_in_scope(f, True) == pytest.approx(scope.blend(old.scope.probability(f), text))
+    # another embedder: the lexical fallback alone
+    assert new.p_in_scope(f, False) == pytest.approx(old.lexical.probability(f))
+    nid_text = [(old.nid_text.logit(f.question), old.nid_text_weight)] if old.nid_text is not None else []
+    assert new.p_not_in_documents(f) == pytest.approx(old.p_not_in_documents(f))  # its own memory: none here
+    with_nid = scope.ScopeModel.from_arrays({**arrays, **nb.to_arrays("nid_neighbours"),
+                                             "nid_neighbours_weight": np.array(0.3)})
+    assert with_nid.p_not_in_documents(f) == pytest.approx(
+        scope.blend(old.nid.probability(f), [*nid_text, (nb.logit(f.embedding), 0.3)]))
+    assert with_nid.p_in_scope(f, True) == pytest.approx(old.p_in_scope(f, True))
+    # an embedding of another width (another embedder's): no neighbours' opinion, no error
+    narrow = scope.Features(**{**f.__dict__, "embedding": np.zeros(dim // 2)})
+    assert scope._opinions(narrow, None, 0.0, nb, 0.3) == []
+    assert len(scope._opinions(f, None, 0.0, nb, 0.3)) == 1
