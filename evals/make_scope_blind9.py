@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from evals.make_scope_fresh import BEFORE_BLIND7, scope_rows, write_set
+from evals.make_scope_fresh import BEFORE_BLIND9, mark_bare, scope_rows, write_set
 
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_blind9.jsonl"
 
@@ -606,13 +606,12 @@ def build() -> list[dict]:
     rows = scope_rows(OUT_OF_SCOPE, ANSWERED + ANSWERED_BARE + ANSWERED_EMAILS + ANSWERED_EMAILS_BARE,
                       NOT_IN_DOCUMENTS + NOT_IN_DOCUMENTS_BARE + NOT_IN_DOCUMENTS_EMAILS
                       + NOT_IN_DOCUMENTS_EMAILS_BARE, "blind9", "b9_")
-    return [{**r, "bare": True} if r["question"] in BARE else r for r in rows]
+    return mark_bare(rows, BARE)
 
 
 def main() -> None:
     rows = build()
-    write_set(rows, OUT, BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
-                                          "scope_train7c.jsonl", "scope_blind8.jsonl"))
+    write_set(rows, OUT, BEFORE_BLIND9)
     counts = Counter((r["expected_coverage"], bool(r.get("bare"))) for r in rows)
     print(", ".join(f"{coverage}{' (bare)' if bare else ''}: {n}" for (coverage, bare), n in sorted(counts.items())))
 

@@ -388,6 +388,14 @@ NOT_IN_DOCUMENTS: list[str] = [
 BEFORE_BLIND7 = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "scope_blind4.jsonl",
                  "scope_blind5.jsonl", "scope_blind6.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl",
                  "scope_train6c.jsonl", "faq.jsonl")
+#: The sets every set written with blind9 (scope_blind9 and scope_train8a/b/c) is checked against, oldest first.
+BEFORE_BLIND9 = BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
+                                 "scope_train7c.jsonl", "scope_blind8.jsonl")
+
+
+def mark_bare(rows: list[dict], bare: frozenset[str]) -> list[dict]:
+    """``rows`` with ``"bare": true`` on those whose question is in ``bare`` (in scope, naming no programme)."""
+    return [{**r, "bare": True} if r["question"] in bare else r for r in rows]
 
 
 def scope_rows(out_of_scope: dict[str, list[str]], answered: list[str], not_in_documents: list[str], split: str,

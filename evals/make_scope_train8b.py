@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.make_scope_fresh import BEFORE_BLIND7, scope_rows, write_set
+from evals.make_scope_fresh import BEFORE_BLIND9, mark_bare, scope_rows, write_set
 
 OUT = Path(__file__).resolve().parent / "datasets" / "scope_train8b.jsonl"
 
@@ -568,12 +568,11 @@ BARE = frozenset(ANSWERED_BARE + NOT_IN_DOCUMENTS_BARE)
 def build() -> list[dict]:
     rows = scope_rows(OUT_OF_SCOPE, ANSWERED + ANSWERED_BARE, NOT_IN_DOCUMENTS + NOT_IN_DOCUMENTS_BARE,
                       "train8b", "t8b_")
-    return [{**r, "bare": True} if r["question"] in BARE else r for r in rows]
+    return mark_bare(rows, BARE)
 
 
 def main() -> None:
-    write_set(build(), OUT, BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
-                                             "scope_train7c.jsonl", "scope_blind8.jsonl"))
+    write_set(build(), OUT, BEFORE_BLIND9)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.make_scope_fresh import BEFORE_BLIND7, near_duplicates
+from evals.make_scope_fresh import BEFORE_BLIND7, BEFORE_BLIND9, near_duplicates
 
 # set name → the sets written before it (its generator refuses near-duplicates of these)
 BLIND_SETS = {
@@ -26,8 +26,7 @@ BLIND_SETS = {
     "blind7": BEFORE_BLIND7,
     "blind8": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
                               "scope_train7c.jsonl"),
-    "blind9": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
-                              "scope_train7c.jsonl", "scope_blind8.jsonl"),
+    "blind9": BEFORE_BLIND9,
 }
 
 
