@@ -83,7 +83,33 @@ def test_arrays_round_trip_through_a_model_file():
 def test_blend_weighs_every_opinion_in_logit_space():
     assert scope.blend(0.7, []) == pytest.approx(0.7)
     assert scope.blend(0.5, [(2.0, 0.3), (-1.0, 0.2)]) == pytest.approx(1 / (1 + math.exp(-(0.6 - 0.2))))
-    assert scope.blend(0.7, [(1.5, 0.3)]) == pytest.approx(scope.combine(0.7, 1.5, 0.3))
+    assert scope.blend(0.7, [(1.5, 0.3)]) == pytest.approx(1 / (1 + math.exp(-(0.7 * math.log(0.7 / 0.3) + 0.45))))
+
+
+@pytest.mark.parametrize("weights", [(0.6, 0.4), (0.3, 0.8), (-0.1, 0.2), (1.0, 0.0)])
+def test_opinion_weights_that_would_silence_or_invert_the_logistic_model_are_refused(weights):
+    arrays = scope.load_arrays()
+    with pytest.raises(ValueError):
+        scope.ScopeModel.from_arrays({**arrays, "text_weight": np.array(weights[0]),
+                                      "neighbours_weight": np.array(weights[1])})
+    with pytest.raises(ValueError):
+        scope.check_weights(*weights)
+    scope.check_weights(0.3, 0.4)  # model 8's
+
+
+def test_bad_settings_and_bad_queries():
+    vectors, labels = _clusters()
+    for k, tau in ((0, 0.05), (5, 0.0), (5, -1.0)):
+        with pytest.raises(ValueError):
+            NeighbourModel.fit(vectors, labels, k, tau)
+    model = NeighbourModel.fit(vectors, labels, k=5, tau=0.05)
+    dim = vectors.shape[1]
+    # a zero or non-finite vector has no neighbours: no opinion, not a lean towards either side
+    assert model.logits(np.stack([np.zeros(dim), np.full(dim, np.nan), np.eye(dim)[0]])).tolist()[:2] == [0.0, 0.0]
+    assert model.logit(np.eye(dim)[0]) > 1.0
+    # the memory is read-only (shared between request threads)
+    with pytest.raises(ValueError):
+        model.memory[0, 0] = 1
 
 
 def test_shipped_model_hears_its_neighbours():
@@ -96,6 +122,19 @@ def test_shipped_model_hears_its_neighbours():
     # the coverage model has its own memory: answered and not-in-documents questions
     assert model.nid_neighbours is not None and model.nid_neighbour_weight == train_scope.NID_NEIGHBOUR_WEIGHT
     assert 0 < model.nid_neighbours.labels.mean() < 1
+
+
+def test_the_memories_labels_are_the_training_questions_in_order():
+    """Each remembered vector's label is its training question's: the hand-written rows, then the synthetic in-scope
+    and out-of-scope questions (scope); the in-scope rows, then synthetic in-scope and uncovered ones (coverage)."""
+    model = scope.load_model()
+    rows, syn_in, syn_out, syn_unc = train_scope.training_data()
+    cov = np.array([r["expected_coverage"] for r in rows])
+    in_scope = cov != "out_of_scope"
+    expected = np.concatenate([in_scope, np.ones(len(syn_in)), np.zeros(len(syn_out))])
+    assert model.neighbours.labels.tolist() == expected.tolist()
+    expected_nid = np.concatenate([cov[in_scope] == "not_in_documents", np.zeros(len(syn_in)), np.ones(len(syn_unc))])
+    assert model.nid_neighbours.labels.tolist() == expected_nid.tolist()
 
 
 def test_both_probabilities_blend_the_neighbours_and_a_model_file_without_them_still_loads():

@@ -8,8 +8,9 @@ vote of prior for each side; the opinion is the logit of that vote. It is combin
 space (:func:`assistant.answer.scope.blend`).
 
 The memory is the unit embeddings of the training questions, quantised to int8 (``vector ≈ q / 127``; cosine error
-below 0.01, 384 bytes a question) with their labels, stored in the scope model file. One query costs one
-int8 × float matrix-vector product over the memory (~10,000 × 384: about a millisecond) and a partial sort.
+about 0.01 at most, 384 bytes a question) with their labels, stored in the scope model file. In memory the rows are
+held dequantised (float32); one query costs one matrix-vector product over them (~10,000 × 384: a few milliseconds on
+a busy 2-core machine) and a partial sort. Read-only after loading: safe to share between threads.
 """
 
 from __future__ import annotations
@@ -34,13 +35,17 @@ class NeighbourModel:
     def __init__(self, memory: np.ndarray, labels: np.ndarray, k: int, tau: float) -> None:
         if memory.dtype != np.int8 or memory.ndim != 2 or len(memory) != len(labels):
             raise ValueError("memory must be int8 rows, one per label")
+        if int(k) < 1 or not float(tau) > 0:
+            raise ValueError(f"k must be at least 1 and tau positive (k={k}, tau={tau})")
         self.memory = memory
-        self.labels = np.asarray(labels, dtype=np.float64)
+        self.labels = np.array(labels, dtype=np.float64)  # a copy: it is made read-only below
         self.k, self.tau = min(int(k), len(labels)), float(tau)
         pos = float(self.labels.mean()) if len(self.labels) else 0.5
-        # each class's votes weigh 1/2 in all, whatever its size
+        # the two classes weigh the same in all, whatever their sizes
         self._class_weight = np.where(self.labels == 1, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9))
         self._unit = memory.astype(np.float32) / np.float32(_SCALE)
+        for part in (self.memory, self.labels, self._class_weight, self._unit):
+            part.flags.writeable = False
 
     @property
     def dim(self) -> int:
@@ -51,17 +56,20 @@ class NeighbourModel:
         return cls(quantise(vectors), np.asarray(labels, dtype=np.float64), k, tau)
 
     def logits(self, vectors: np.ndarray) -> np.ndarray:
-        """The opinion for each row of ``vectors`` (any scale: rows are normalised here)."""
+        """The opinion for each row of ``vectors`` (any scale: rows are normalised here); 0 (no opinion) for a row
+        that is zero or not finite."""
         q = np.asarray(vectors, dtype=np.float32)
         if q.ndim == 1:
             q = q[None, :]
-        q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), np.float32(1e-12))
+        norms = np.linalg.norm(q, axis=1, keepdims=True)
+        usable = (np.isfinite(norms) & (norms > 0)).ravel()
+        q = np.where(usable[:, None], q, np.float32(0)) / np.where(usable[:, None], norms, np.float32(1))
         sims = q @ self._unit.T
         idx = np.argpartition(-sims, self.k - 1, axis=1)[:, : self.k]
         s = np.take_along_axis(sims, idx, axis=1).astype(np.float64)
         w = np.exp((s - s.max(axis=1, keepdims=True)) / self.tau) * self._class_weight[idx]
         p_in = ((w * self.labels[idx]).sum(axis=1) + 0.5) / (w.sum(axis=1) + 1.0)
-        return np.log(p_in / (1.0 - p_in))
+        return np.where(usable, np.log(p_in / (1.0 - p_in)), 0.0)
 
     def logit(self, vector: np.ndarray) -> float:
         return float(self.logits(vector)[0])

@@ -19,7 +19,7 @@ weight — the embedding says what a question resembles, the characters which wo
 not about these programmes however much the sentence resembles one that is); ``p(not in documents)`` hears its own.
 Since model 8 ``p(in scope)`` hears a third opinion, the labelled training questions nearest to it in the embedding
 space (:mod:`assistant.answer.neighbours`): a small cluster of questions of one kind that the one straight line of
-the logistic model cuts through.
+the logistic model cuts through; ``p(not in documents)`` hears its own nearest training questions.
 "Not in the documents" needs both the probability and positive evidence of absence (passage coverage below a
 gate), both calibrated by cross-validation on the training sets so that answerable questions are rarely told the
 documents are silent; above a second, "certain" threshold the verdict also stands when a calculator answered (the
@@ -344,6 +344,13 @@ def blend(p: float, opinions: Sequence[tuple[float, float]]) -> float:
     return _sigmoid(rest * math.log(q / (1 - q)) + sum(w * z for z, w in opinions))
 
 
+def check_weights(*weights: float) -> None:
+    """The opinions' weights of one probability: each in [0, 1), together under 1 (the logistic model keeps the
+    rest; at 1 or more it would be ignored or inverted)."""
+    if any(not 0.0 <= w < 1.0 for w in weights) or sum(weights) >= 1.0:
+        raise ValueError(f"opinion weights must be in [0, 1) and sum to less than 1: {weights}")
+
+
 def combine(p: float, text_logit: float, text_weight: float) -> float:
     """sigmoid((1 − w)·logit(p) + w·text_logit): the embedding model's probability and the character n-gram
     model's opinion, weighted in logit space."""
@@ -380,6 +387,8 @@ class ScopeModel:
         self.nid_text, self.nid_text_weight = nid_text, float(nid_text_weight)
         self.neighbours, self.neighbour_weight = neighbours, float(neighbour_weight)
         self.nid_neighbours, self.nid_neighbour_weight = nid_neighbours, float(nid_neighbour_weight)
+        check_weights(self.text_weight, self.neighbour_weight)
+        check_weights(self.nid_text_weight, self.nid_neighbour_weight)
 
     def p_in_scope(self, f: Features, same_embedder: bool) -> float:
         """p(in scope): the scope model combined with the character n-gram model and the nearest training
@@ -412,6 +421,7 @@ class ScopeModel:
             return CharNgramModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
 
         trained = frozenset(str(d) for d in np.atleast_1d(data.get("trained_docs", np.array([], dtype=str))))
+
         def neighbours(prefix: str) -> tuple[NeighbourModel | None, float]:
             if f"{prefix}_memory" not in data:  # a model file from before model 8
                 return None, 0.0
