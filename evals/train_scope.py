@@ -303,14 +303,15 @@ def train(retriever, check: bool = False, without: str | None = None,
     report["cv"]["nid"] = {"recall": float(marked[y_nid == 1].mean()),
                            "answered_marked_nid": float(marked[y_nid == 0].mean()), "threshold": t_nid,
                            "passage_coverage_gate": gate, "certain": t_certain}
-    models["nid"] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_nid, extra[1]]), L2["nid"]), names, True,
+    models["nid"] = (fit(np.vstack([x, extra[0]]), nid_labels, L2["nid"]), names, True,
                      np.array([t_nid, gate, t_certain]))
     texts = (questions, syn_in + syn_out)
+    syn_labels = np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))])
+    labels = np.concatenate([y_scope, syn_labels])  # rows, then synthetic in/out: the order of texts and vectors
     vectors = (np.stack([f.embedding for f in feats]), np.stack([f.embedding for f in f_in + f_out]))
     for prefix, names, emb in (("scope", scope.SCALAR_NAMES, True), ("lexical", scope.LEXICAL, False)):
         x = design(feats, names, emb)
-        extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]),
-                 np.concatenate([np.ones(len(f_in)), np.zeros(len(f_out))]))
+        extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]), syn_labels)
         weights = (text_weight, neighbour_weight) if prefix == "scope" else (0.0, 0.0)
         cv = cross_val(x, y_scope, l2[prefix], extra, texts, weights[0], vectors, weights[1])
         td, tp = scope_thresholds(cv, y_scope, domain, ruled, false_refusal_budget)
@@ -318,18 +319,17 @@ def train(retriever, check: bool = False, without: str | None = None,
         report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
                                 "false_refusal": float(refused[y_scope == 1].mean()),
                                 "threshold_domain": td, "threshold_plain": tp}
-        models[prefix] = (fit(np.vstack([x, extra[0]]), np.concatenate([y_scope, extra[1]]), l2[prefix]),
+        models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
 
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name),
                                      "trained_docs": trained_documents(retriever)}
     if text_weight:
-        text = fit_text(texts[0] + texts[1], np.concatenate([y_scope, np.ones(len(f_in)), np.zeros(len(f_out))]))
+        text = fit_text(texts[0] + texts[1], labels)
         arrays.update({**text.to_arrays("text"), "text_weight": np.array(text_weight)})
         report["text"] = {"weight": text_weight, "ngram": list(TEXT_NGRAM), "nonzero": len(arrays["text_index"])}
     if neighbour_weight:
-        neighbours = fit_neighbours(np.vstack(vectors),
-                                    np.concatenate([y_scope, np.ones(len(f_in)), np.zeros(len(f_out))]))
+        neighbours = fit_neighbours(np.vstack(vectors), labels)
         arrays.update({**neighbours.to_arrays("neighbours"), "neighbours_weight": np.array(neighbour_weight)})
         report["neighbours"] = {"weight": neighbour_weight, "k": neighbours.k, "tau": neighbours.tau,
                                 "memory": len(neighbours.labels)}
