@@ -391,6 +391,9 @@ BEFORE_BLIND7 = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "
 #: The sets every set written with blind9 (scope_blind9 and scope_train8a/b/c) is checked against, oldest first.
 BEFORE_BLIND9 = BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
                                  "scope_train7c.jsonl", "scope_blind8.jsonl")
+#: The sets every set written with blind10 (scope_blind10 and scope_train9a/b/c) is checked against, oldest first.
+BEFORE_BLIND10 = BEFORE_BLIND9 + ("scope_train8a.jsonl", "scope_train8b.jsonl", "scope_train8c.jsonl",
+                                  "scope_blind9.jsonl")
 
 
 def mark_bare(rows: list[dict], bare: frozenset[str]) -> list[dict]:
