@@ -22,13 +22,43 @@ def _clusters(seed: int = 3, n_in: int = 12, n_out: int = 36, dim: int = 16) -> 
     return np.vstack([vin, vout]), np.concatenate([np.ones(n_in), np.zeros(n_out)])
 
 
-def test_quantised_rows_are_unit_vectors_in_int8():
+def test_quantised_rows_are_unit_vectors_in_int8_with_a_scale_per_row():
     v = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [-1.0, 1.0, 1.0]])
-    q = quantise(v)
-    assert q.dtype == np.int8
-    assert q[0].tolist() == [76, 102, 0]  # 0.6·127, 0.8·127
-    assert q[1].tolist() == [0, 0, 0]  # a zero vector stays zero, no division by zero
-    assert np.linalg.norm(q[2] / 127.0) == pytest.approx(1.0, abs=0.01)
+    q, scale = quantise(v)
+    assert q.dtype == np.int8 and scale.dtype == np.float32 and scale.shape == (3,)
+    assert q[0].tolist() == [95, 127, 0]  # the largest component (0.8) at 127; 0.6 / 0.8 · 127 = 95.25
+    assert scale[0] == pytest.approx(0.8 / 127)
+    assert q[1].tolist() == [0, 0, 0] and scale[1] > 0  # a zero vector stays zero, no division by zero
+    assert np.linalg.norm(q[2] * scale[2]) == pytest.approx(1.0, abs=0.01)
+
+
+def test_per_row_scales_keep_cosines_of_real_sized_embeddings_close():
+    """384-dimensional unit vectors (the e5 embeddings' size) spread their mass: one scale per row keeps the cosine
+    of a query with a remembered vector within 0.003 of the float value (a single /127 scale gave about 0.01)."""
+    rng = np.random.default_rng(11)
+    vectors = rng.standard_normal((200, 384))
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    q, scale = quantise(vectors)
+    queries = unit[:20] + 0.3 * rng.standard_normal((20, 384)) / np.sqrt(384)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = queries @ unit.T
+    approx = queries @ (q * scale[:, None]).T
+    assert np.abs(exact - approx).max() < 0.003
+    assert np.abs(exact - queries @ (np.clip(np.rint(unit * 127), -127, 127) / 127).T).max() > 0.003
+
+
+def test_a_model_file_without_row_scales_still_loads_as_before():
+    """Model 8's file stores ``vector ≈ q / 127`` without scales: it loads and votes with those vectors."""
+    vectors, labels = _clusters()
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    old_memory = np.clip(np.rint(unit * 127), -127, 127).astype(np.int8)
+    arrays = {"n_memory": old_memory, "n_labels": labels.astype(np.uint8), "n_k": np.array(5),
+              "n_tau": np.array(0.05)}
+    old = NeighbourModel.from_arrays(arrays, "n")
+    assert np.allclose(old.scale, 1 / 127)
+    assert old.logit(np.eye(vectors.shape[1])[0]) > 1.0
+    with pytest.raises(ValueError):
+        NeighbourModel(old_memory, labels, 5, 0.05, np.zeros(len(labels)))
 
 
 def test_a_question_takes_the_side_of_its_neighbours():
@@ -64,7 +94,7 @@ def test_k_is_bounded_by_the_memory_and_bad_memory_is_refused():
     with pytest.raises(ValueError):
         NeighbourModel(vectors.astype(np.float32), labels, 3, 0.05)
     with pytest.raises(ValueError):
-        NeighbourModel(quantise(vectors), labels[:-1], 3, 0.05)
+        NeighbourModel(quantise(vectors)[0], labels[:-1], 3, 0.05)
 
 
 def test_arrays_round_trip_through_a_model_file():

@@ -7,8 +7,10 @@ neighbours remember each training question: the ``k`` whose embeddings are close
 vote of prior for each side; the opinion is the logit of that vote. It is combined with the other opinions in logit
 space (:func:`assistant.answer.scope.blend`).
 
-The memory is the unit embeddings of the training questions, quantised to int8 (``vector ≈ q / 127``; cosine error
-about 0.01 at most, 384 bytes a question) with their labels, stored in the scope model file. In memory the rows are
+The memory is the unit embeddings of the training questions, quantised to int8 with one scale per row
+(``vector ≈ q · scale``, the row's largest component mapped to ±127; cosine error about 0.002 at most for the
+384-dimensional embeddings, 388 bytes a question) with their labels, stored in the scope model file. (A file written
+before the per-row scales, model 8, holds ``vector ≈ q / 127`` and still loads.) In memory the rows are
 held dequantised (float32); one query costs one matrix-vector product over them (~10,000 × 384: a few milliseconds on
 a busy 2-core machine) and a partial sort. Read-only after loading: safe to share between threads.
 """
@@ -17,24 +19,35 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Quantisation scale of the stored unit vectors.
-_SCALE = 127.0
+#: Largest int8 magnitude used.
+_LEVELS = 127.0
 
 
-def quantise(vectors: np.ndarray) -> np.ndarray:
-    """Unit-normalised rows of ``vectors`` as int8 (``q / 127`` ≈ the unit vector)."""
+def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit-normalised rows of ``vectors`` as (int8 rows, float32 scale per row): ``q · scale`` ≈ the unit vector,
+    each row's largest component at ±127 (a zero row stays zero, scale 1/127)."""
     v = np.asarray(vectors, dtype=np.float64)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return np.clip(np.rint(v / norms * _SCALE), -127, 127).astype(np.int8)
+    unit = v / norms
+    peak = np.abs(unit).max(axis=1, keepdims=True) if unit.size else np.ones((len(unit), 1))
+    scale = np.where(peak > 0, peak, 1.0) / _LEVELS
+    q = np.clip(np.rint(unit / scale), -_LEVELS, _LEVELS).astype(np.int8)
+    return q, scale.ravel().astype(np.float32)
 
 
 class NeighbourModel:
     """logit of the class-balanced, similarity-weighted vote of the ``k`` nearest labelled questions."""
 
-    def __init__(self, memory: np.ndarray, labels: np.ndarray, k: int, tau: float) -> None:
+    def __init__(self, memory: np.ndarray, labels: np.ndarray, k: int, tau: float,
+                 scale: np.ndarray | None = None) -> None:
         if memory.dtype != np.int8 or memory.ndim != 2 or len(memory) != len(labels):
             raise ValueError("memory must be int8 rows, one per label")
+        if scale is None:  # a model file written before the per-row scales
+            scale = np.full(len(memory), 1.0 / _LEVELS, dtype=np.float32)
+        scale = np.asarray(scale, dtype=np.float32)
+        if scale.shape != (len(memory),) or not (np.isfinite(scale).all() and (scale > 0).all()):
+            raise ValueError("scale must be one positive finite number per memory row")
         if int(k) < 1 or not float(tau) > 0:
             raise ValueError(f"k must be at least 1 and tau positive (k={k}, tau={tau})")
         self.memory = memory
@@ -43,8 +56,9 @@ class NeighbourModel:
         pos = float(self.labels.mean()) if len(self.labels) else 0.5
         # the two classes weigh the same in all, whatever their sizes
         self._class_weight = np.where(self.labels == 1, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9))
-        self._unit = memory.astype(np.float32) / np.float32(_SCALE)
-        for part in (self.memory, self.labels, self._class_weight, self._unit):
+        self.scale = scale.copy()
+        self._unit = memory.astype(np.float32) * self.scale[:, None]
+        for part in (self.memory, self.labels, self.scale, self._class_weight, self._unit):
             part.flags.writeable = False
 
     @property
@@ -53,7 +67,8 @@ class NeighbourModel:
 
     @classmethod
     def fit(cls, vectors: np.ndarray, labels: np.ndarray, k: int, tau: float) -> NeighbourModel:
-        return cls(quantise(vectors), np.asarray(labels, dtype=np.float64), k, tau)
+        memory, scale = quantise(vectors)
+        return cls(memory, np.asarray(labels, dtype=np.float64), k, tau, scale)
 
     def logits(self, vectors: np.ndarray) -> np.ndarray:
         """The opinion for each row of ``vectors`` (any scale: rows are normalised here); 0 (no opinion) for a row
@@ -75,10 +90,11 @@ class NeighbourModel:
         return float(self.logits(vector)[0])
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        return {f"{prefix}_memory": self.memory, f"{prefix}_labels": self.labels.astype(np.uint8),
+        return {f"{prefix}_memory": self.memory, f"{prefix}_row_scale": self.scale,
+                f"{prefix}_labels": self.labels.astype(np.uint8),
                 f"{prefix}_k": np.array(self.k), f"{prefix}_tau": np.array(self.tau)}
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> NeighbourModel:
         return cls(data[f"{prefix}_memory"], data[f"{prefix}_labels"], int(data[f"{prefix}_k"]),
-                   float(data[f"{prefix}_tau"]))
+                   float(data[f"{prefix}_tau"]), data.get(f"{prefix}_row_scale"))
