@@ -1,6 +1,6 @@
 """The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
 scope_blind6.jsonl, scope_blind7.jsonl, scope_blind8.jsonl,
-scope_blind9.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
+scope_blind9.jsonl, scope_blind10.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
 scope_train7a/b/c.jsonl, scope_train8a/b/c.jsonl) — are what their generators write and
 meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
 docs/evaluation.md says how often)."""
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.make_scope_fresh import BEFORE_BLIND7, BEFORE_BLIND9, near_duplicates
+from evals.make_scope_fresh import BEFORE_BLIND7, BEFORE_BLIND9, BEFORE_BLIND10, near_duplicates
 
 # set name → the sets written before it (its generator refuses near-duplicates of these)
 BLIND_SETS = {
@@ -27,6 +27,7 @@ BLIND_SETS = {
     "blind8": BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl",
                               "scope_train7c.jsonl"),
     "blind9": BEFORE_BLIND9,
+    "blind10": BEFORE_BLIND10,
 }
 
 
@@ -39,7 +40,7 @@ ALL_SETS = {**BLIND_SETS, **TRAINING_SETS}
 
 
 def _prefix(name: str) -> str:
-    return f"b{name[-1]}_" if name.startswith("blind") else f"t{name.removeprefix('train')}_"
+    return f"b{name.removeprefix('blind')}_" if name.startswith("blind") else f"t{name.removeprefix('train')}_"
 
 
 def _generator(name: str):  # type: ignore[no-untyped-def]
@@ -72,9 +73,9 @@ def test_counts_and_kinds(name):
     assert all(r["out_of_scope"] == (r["expected_coverage"] == "out_of_scope") for r in rows)
 
 
-@pytest.mark.parametrize("name", ["blind7", "blind8", "blind9", "train8a", "train8b", "train8c"])
+@pytest.mark.parametrize("name", ["blind7", "blind8", "blind9", "blind10", "train8a", "train8b", "train8c"])
 def test_sets_mark_their_bare_questions(name):
-    """The ``bare`` rows of blind7–9 and train8a/b/c are in scope and name no programme (the class scope model 6
+    """The ``bare`` rows of blind7–10 and train8a/b/c are in scope and name no programme (the class scope model 6
     refused)."""
     names = re.compile(r"GENIAC|NEDO|METI|基盤モデル|計算資源|計算リソース|GPUノード|AI計算基盤|整備補助|経産省|経済産業省",
                        re.IGNORECASE)
