@@ -624,3 +624,28 @@ def test_eval_curated_judge_needs_an_llm(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("KOUBO_LLM_BASE_URL", raising=False)
     assert main(["eval", "curated", "--split", "heldout2", "--judge", "llm"]) == 2
     assert "KOUBO_LLM_BASE_URL" in capsys.readouterr().err
+
+
+def test_koubo_ask_serves_approved_answers_like_the_web_app(index_settings, tmp_path, monkeypatch, capsys):
+    """`koubo ask` opens the app's SQLite file: an approved answer is served first (or, with --no-curated, the
+    answer comes from the documents); without the file nothing is created and the documents answer."""
+    from serving.cli import main
+
+    db = tmp_path / "koubo.sqlite3"
+    monkeypatch.setenv("KOUBO_DATA_DIR", str(index_settings.data_dir))
+    monkeypatch.setenv("KOUBO_DB_PATH", str(db))
+
+    def ask(*extra: str) -> dict:
+        assert main(["ask", PARAPHRASE, "--json", "--backend", "offline", *extra]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert ask()["curated_id"] is None and not db.exists()  # no file: none served, none created
+    cid = Storage(db).add_curated(QUESTION, ANSWER, [{"doc": DOC, "quote": QUOTE}], programme="geniac",
+                                  approver="a")
+    served = ask()
+    assert served["curated_id"] == cid and ANSWER in served["text"]
+    assert ask("--no-curated")["curated_id"] is None
+    # the plain print shows the offered approved answer under an answer from the documents
+    assert main(["ask", NEAR_MISS, "--backend", "offline"]) == 0
+    out = capsys.readouterr().out
+    assert "関連する事務局回答" in out and f"ID {cid}" in out

@@ -16,11 +16,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON (the /api/ask shape)")
     p.add_argument("--backend", choices=["auto", "offline", "llm"], default="auto")
+    add_curated_option(p)
     p.set_defaults(func=run)
 
 
-def make_assistant(backend: str):  # type: ignore[no-untyped-def]
-    """The CLI's composition root for answering: build the index if it is missing, then open the Assistant."""
+def add_curated_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-curated", dest="curated", action="store_false",
+                   help="事務局回答を使わず資料だけから回答する (answer from the documents only; by default the "
+                        "approved answers in the SQLite file are served first, as in the web app)")
+
+
+def make_assistant(backend: str, curated: bool = True):  # type: ignore[no-untyped-def]
+    """The CLI's composition root for answering: build the index if it is missing, then open the Assistant; with
+    ``curated``, approved answers (事務局回答) in the app's SQLite file come first, as in the web app (an absent file
+    means none: the CLI does not create one)."""
     # Deferred so that `koubo --help` and light commands (calc) do not load chromadb, LangChain and the models
     # (start-up cost, not a cycle; docs/architecture.md).
     from assistant.answer.engine import Assistant
@@ -30,7 +39,13 @@ def make_assistant(backend: str):  # type: ignore[no-untyped-def]
     built = ensure_index(settings, progress=True)
     if built is not None:
         print(built.summary_ja(), file=sys.stderr)
-    return Assistant.from_settings(settings, backend=backend)  # type: ignore[arg-type]
+    assistant = Assistant.from_settings(settings, backend=backend)  # type: ignore[arg-type]
+    if curated and settings.sqlite_path.is_file():
+        from serving.curated import StorageCuratedIndex
+        from serving.storage import Storage
+
+        assistant = assistant.with_curated(StorageCuratedIndex(Storage(settings.sqlite_path)))
+    return assistant
 
 
 def print_answer(answer: Answer, stream_printed: bool = False) -> None:
@@ -47,6 +62,10 @@ def print_answer(answer: Answer, stream_printed: bool = False) -> None:
         for t in answer.tool_calls:
             status = "ok" if t.ok else f"エラー: {t.error}"
             print(f"  - {t.name}({json.dumps(t.args, ensure_ascii=False)}) → {status}")
+    if answer.related_curated:
+        print("\n関連する事務局回答:")
+        for r in answer.related_curated:
+            print(f"  - 「{r.question}」 (ID {r.id}, {r.approved_at[:10]})")
     if answer.uncited:
         print("\n⚠ この回答には有効な出典がありません。内容を資料で確認してください。")
     if answer.notice:
@@ -56,7 +75,7 @@ def print_answer(answer: Answer, stream_printed: bool = False) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    assistant = make_assistant(args.backend)
+    assistant = make_assistant(args.backend, args.curated)
     answer = assistant.ask(args.question)
     if args.json:
         print(json.dumps(answer.to_api(), ensure_ascii=False, indent=2))

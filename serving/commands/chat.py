@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from serving.commands.ask import make_assistant, print_answer
+from serving.commands.ask import add_curated_option, make_assistant, print_answer
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="対話モード (multi-turn terminal chat)")
     p.add_argument("--backend", choices=["auto", "offline", "llm"], default="auto")
+    add_curated_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    assistant = make_assistant(args.backend)
+    assistant = make_assistant(args.backend, args.curated)
     history: list[dict[str, str]] = []
     print("生成AI公募ヘルプデスクです。ご質問をどうぞ（終了: Ctrl-D または「終了」）。")
     while True:
