@@ -268,7 +268,9 @@ def create_app(
         rows = await run_in_threadpool(service.storage.session_turns, sid, conversation_id[:100])
         if not rows:
             raise ApiError(404, "この会話は見つかりませんでした。", f"no conversation {conversation_id!r} in this session")
-        return {"conversation_id": conversation_id, "turns": [history_turn(r, service.documents) for r in rows]}
+        active = {int(e["id"]): e for e in await run_in_threadpool(service.storage.list_curated, "active")}
+        return {"conversation_id": conversation_id,
+                "turns": [history_turn(r, service.documents, active) for r in rows]}
 
     @app.post("/api/feedback", responses=ERRORS, tags=["applicant"], summary="Like or dislike an answer")
     async def feedback(body: FeedbackRequest, request: Request) -> dict[str, Any]:

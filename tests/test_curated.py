@@ -416,6 +416,32 @@ def test_staff_api_create_list_edit_retire_and_public_page(server):
         assert ("suzuki", "login.success", "suzuki") in actions
 
 
+def test_a_reopened_conversation_offers_approved_answers_as_they_are_now(server):
+    """An approved answer offered under an answer is shown with its current text when the conversation is reopened,
+    and not at all once retired (its /qa link would be dead); the answer itself stays what was said."""
+    url, service = server
+    cid = service.storage.add_curated(QUESTION, ANSWER, [{"doc": DOC, "quote": QUOTE}], programme="geniac",
+                                      approver="a")
+    with httpx.Client(base_url=url, timeout=60) as c:
+        with c.stream("POST", "/api/ask/stream", json={"question": NEAR_MISS}) as resp:
+            body = "".join(resp.iter_text())
+        final = json.loads(body.rsplit("event: final\ndata: ", 1)[1].split("\n", 1)[0])
+        assert [x["id"] for x in final["related_curated"]] == [cid]
+        conversation = final["conversation_id"]
+
+        def offered() -> list[tuple[int, str]]:
+            (turn,) = c.get(f"/api/conversations/{conversation}").json()["turns"]
+            assert turn["answer"]["text"] == final["text"]
+            return [(x["id"], x["answer"]) for x in turn["answer"]["view"]["related"]]
+
+        assert offered() == [(cid, ANSWER)]
+        service.storage.update_curated(cid, 1, "a", question=QUESTION, answer="改訂後の回答です。",
+                                       citations=[{"doc": DOC, "quote": QUOTE}], programme="geniac")
+        assert offered() == [(cid, "改訂後の回答です。")]
+        service.storage.set_curated_status(cid, "retired", "a")
+        assert offered() == []
+
+
 @pytest.mark.parametrize("body, fragment", [
     (_curated_body(citations=[{"doc": DOC, "quote": "GPUノードは500ノードまで確保できます。"}]), "見つかりませんでした"),
     (_curated_body(citations=[{"doc": "no-such-doc", "quote": QUOTE}]), "見つかりません"),

@@ -50,10 +50,20 @@ def sse_events(service: WebService, question: str, history: list[dict[str, str]]
         yield sse("error", {"message": STREAM_ERROR_MESSAGE, "detail": f"internal error: {type(exc).__name__}"})
 
 
-def history_turn(row: dict[str, Any], documents: dict[str, Any]) -> dict[str, Any]:
-    """A stored turn as the web UI reopens it: the question and the final event's answer fields."""
+def history_turn(row: dict[str, Any], documents: dict[str, Any],
+                 active_curated: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A stored turn as the web UI reopens it: the question and the final event's answer fields. With
+    ``active_curated`` (the approved answers now active, by id), the approved answers offered under the answer are
+    shown as they are now: a retired one is dropped (its /qa link would be dead), an edited one shows its new text.
+    The answer itself stays what was said."""
     answer = dict(row.get("answer") or {})
     answer.setdefault("text", row.get("answer_text") or "")
+    if active_curated is not None and answer.get("related_curated"):
+        answer["related_curated"] = [
+            {**offered, **{k: current[k] for k in ("question", "answer", "approved_at")}}
+            for offered in answer["related_curated"]
+            if (current := active_curated.get(int(offered["id"]))) is not None
+        ]
     if row.get("partial"):
         answer["partial"] = True
     return {"turn_id": row["id"], "question": row["question"], "status": row["status"],
