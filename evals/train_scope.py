@@ -6,15 +6,16 @@
                                                        # print the figures on it (an estimate for unseen questions)
 
 Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl and
-blind sets 3–8, each read as a held-out set before it became a tuning set; and nine training sets written by
+blind sets 3–9, each read as a held-out set before it became a tuning set; and twelve training sets written by
 new writers for training only, scope_train6a/b/c.jsonl, scope_train7a/b/c.jsonl — mostly in the bare phrasing of a
-helpdesk chat, naming no programme — and scope_train8a/b/c.jsonl — mostly out-of-scope questions in the grant
-world's or the AI world's own words) and the synthetic questions of evals/scope_synth.py,
+helpdesk chat, naming no programme —, scope_train8a/b/c.jsonl — mostly out-of-scope questions in the grant
+world's or the AI world's own words — and scope_train9a/b/c.jsonl — both, by first-time applicants, consultants and
+foreign-affiliated companies) and the synthetic questions of evals/scope_synth.py,
 whose topics are dropped when they occur in a question of a set held out (``BLIND_SETS``, or the set left out);
 hand-written questions that are near-duplicates of a held-out one are dropped too. Never the FAQ set, never
-evals/datasets/scope_blind9.jsonl. Everything is deterministic: a fixed fold assignment, a convex objective solved by L-BFGS,
-thresholds chosen from cross-validated predictions on the hand-written rows (see docs/evaluation.md,
-"Scope and coverage").
+evals/datasets/scope_blind10.jsonl. Everything is deterministic: a fixed fold assignment (each set whole in one
+fold), a convex objective solved by L-BFGS, thresholds chosen from cross-validated predictions on the hand-written
+rows (see docs/evaluation.md, "Scope and coverage").
 """
 
 from __future__ import annotations
@@ -47,10 +48,11 @@ TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "sco
               "scope_blind5.jsonl", "scope_train6a.jsonl", "scope_train6b.jsonl", "scope_train6c.jsonl",
               "scope_blind6.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl", "scope_train7c.jsonl",
               "scope_blind7.jsonl", "scope_blind8.jsonl", "scope_train8a.jsonl", "scope_train8b.jsonl",
-              "scope_train8c.jsonl")
+              "scope_train8c.jsonl", "scope_blind9.jsonl", "scope_train9a.jsonl", "scope_train9b.jsonl",
+              "scope_train9c.jsonl")
 #: Blind sets: never trained on; their topics are removed from the synthetic data, and training questions that
 #: are near-duplicates of theirs (written in parallel by other writers) are dropped.
-BLIND_SETS = ("scope_blind9.jsonl",)
+BLIND_SETS = ("scope_blind10.jsonl",)
 MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
@@ -61,8 +63,13 @@ L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
 #: refusals, leaving each training set out in turn, stay within the issue's 0.02 — with eight sets 0.015: refused
 #: 0.927, false refusals 26/1309; with twelve (model 7, n-gram weight 0.3) 0.015: 0.873, 42/2233 (0.019);
 #: 0.02: 0.896, 55/2233; with seventeen (model 8, neighbour weight 0.4) 0.015: 0.917, 62/3292 (0.019); 0.02: 0.939,
-#: 71/3292 (0.022) (docs/evaluation.md, "Sixth attempt", "Seventh attempt", "Eighth attempt").
-MAX_FALSE_REFUSAL_RATE = 0.015
+#: 71/3292 (0.022) (docs/evaluation.md, "Sixth attempt", "Seventh attempt", "Eighth attempt"). 0.01 since model 9:
+#: with folds that keep each set whole (FOLDS_BY_SET) the budget is what a new writer's questions get — leaving each
+#: of the twenty-one sets out, 0.01: 0.886, 46/4214 (0.011); 0.015: 0.921, 58/4214 (0.014); 0.02: 0.941, 82/4214
+#: (0.019) — and the rule picks 0.02, but 0.02 and 0.015 refuse an answerable FAQ question (its p(in scope) 0.47 under
+#: domain thresholds of 0.52 and 0.51; 0.01's is 0.42) and the issue requires none: 0.01 (docs/evaluation.md,
+#: "Ninth attempt").
+MAX_FALSE_REFUSAL_RATE = 0.01
 #: The character n-gram model (assistant/answer/char_ngrams.py) combined with the scope model in logit space:
 #: n-gram range, hashed width, inverse L2 strength C, and its weight. Chosen with the budget above by leaving each
 #: training set out (docs/evaluation.md, "Sixth attempt"); the weight 0.5 → 0.3 for model 7, the setting of
@@ -82,7 +89,7 @@ NID_TEXT_WEIGHT = 0.5
 #: refusal on the FAQ set: 0.6, trained first, refused one FAQ question (a domain threshold of 0.54 above its
 #: p(in scope) 0.40), and 0.5 would too by the same cross-validated thresholds — 0.4 is the setting with the most
 #: pooled refusals that keeps both. The logistic model keeps 0.3 (the n-gram model 0.3): its scalars (another
-#: scheme named, words the documents never use) still count.
+#: scheme named, words the documents never use) still count. Kept for model 9 (not swept again).
 NEIGHBOUR_WEIGHT = 0.4
 NEIGHBOUR_K = 15
 NEIGHBOUR_TAU = 0.05
@@ -98,6 +105,10 @@ NID_NEIGHBOUR_WEIGHT = 0.2
 #: training sets out, stays within that of the model without it at 0.7 (without: recall 0.674, 52 of 772
 #: answered marked; with, 0.7: 0.689, 27; 0.75: 0.723, 34; 0.8: 0.754, 54) (docs/evaluation.md, "Sixth attempt").
 MIN_NID_RECALL = 0.75
+#: Cross-validation folds keep each hand-written set whole (since model 9; random per question before). Sets
+#: written in parallel share phrasings, so with random folds a question's near-twin from another writer is often in
+#: training, and the neighbours' out-of-fold opinions — hence the thresholds — came out lenient.
+FOLDS_BY_SET = True
 
 
 def load_rows(split: str | None = "tuning", path: Path = DEV_SET) -> list[dict]:
@@ -106,7 +117,9 @@ def load_rows(split: str | None = "tuning", path: Path = DEV_SET) -> list[dict]:
 
 
 def load_sets(names: tuple[str, ...]) -> list[dict]:
-    return [r for name in names if (DATASETS / name).exists() for r in load_rows(None, DATASETS / name)]
+    """The rows of the sets ``names`` (those that exist), each with ``"set"``: the file it came from."""
+    return [{**r, "set": name} for name in names if (DATASETS / name).exists()
+            for r in load_rows(None, DATASETS / name)]
 
 
 def drop_near_duplicates(rows: list[dict], heldout: list[str]) -> list[dict]:
@@ -167,14 +180,34 @@ def fit_neighbours(vectors: np.ndarray, y: np.ndarray) -> NeighbourModel:
     return NeighbourModel.fit(vectors, y, NEIGHBOUR_K, NEIGHBOUR_TAU)
 
 
+def set_folds(groups: np.ndarray, folds: int = FOLDS) -> np.ndarray:
+    """The fold of each row such that all rows of a group (a set) share one: the largest group first into the fold
+    with the fewest rows so far (ties: the lower fold; groups of one size by name) — deterministic."""
+    names, counts = np.unique(np.asarray(groups, dtype=str), return_counts=True)
+    load = np.zeros(folds)
+    fold_of: dict[str, int] = {}
+    for i in sorted(range(len(names)), key=lambda i: (-counts[i], names[i])):
+        fold_of[str(names[i])] = int(np.argmin(load))
+        load[fold_of[str(names[i])]] += counts[i]
+    return np.array([fold_of[str(g)] for g in groups], dtype=int)
+
+
 def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, np.ndarray] | None = None,
               texts: tuple[list[str], list[str]] | None = None, text_weight: float = 0.0,
-              vectors: tuple[np.ndarray, np.ndarray] | None = None, neighbour_weight: float = 0.0) -> np.ndarray:
+              vectors: tuple[np.ndarray, np.ndarray] | None = None, neighbour_weight: float = 0.0,
+              groups: np.ndarray | None = None) -> np.ndarray:
     """Out-of-fold probabilities for the rows of x (extra rows, if any, are always in training). With ``texts``
     (the rows' questions, the extra rows' questions) and a ``text_weight``, a character n-gram model is fitted on
     the same rows of each fold and combined with the logistic one; with ``vectors`` (the rows' and the extra rows'
-    embeddings) and a ``neighbour_weight``, the nearest-neighbour opinion too (:func:`assistant.answer.scope.blend`)."""
-    folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
+    embeddings) and a ``neighbour_weight``, the nearest-neighbour opinion too (:func:`assistant.answer.scope.blend`).
+    With ``groups`` (each row's set) the folds keep every set whole (:func:`set_folds`): a question is then judged
+    by models that never saw its writer's other questions, as a new writer's would be; without, folds are random
+    per row."""
+    if groups is not None:
+        assert len(groups) == len(y)
+        folds = set_folds(groups)
+    else:
+        folds = np.random.default_rng(SEED).permutation(len(y)) % FOLDS
     if texts is not None:
         assert len(texts[0]) == len(y) and len(texts[1]) == (0 if extra is None else len(extra[1]))
         row_texts, extra_texts = np.asarray(texts[0], dtype=object), list(texts[1])
@@ -183,6 +216,8 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
     out = np.zeros(len(y))
     for k in range(FOLDS):
         tr, te = folds != k, folds == k
+        if not te.any():  # fewer sets than folds
+            continue
         xt, yt = x[tr], y[tr]
         if extra is not None:
             xt, yt = np.vstack([xt, extra[0]]), np.concatenate([yt, extra[1]])
@@ -214,6 +249,19 @@ def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np
             if refused[y == 1].sum() <= budget and refused[y == 0].mean() > best[0] + 1e-12:
                 best = (float(refused[y == 0].mean()), float(td), float(tp))
     return best[1], best[2]
+
+
+def budget_table(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray,
+                 budgets: tuple[float, ...] = (0.01, 0.015, 0.02, 0.025)) -> dict[str, dict[str, float]]:
+    """For each false-refusal budget, the thresholds :func:`scope_thresholds` would choose on the same
+    cross-validated ``p`` and what they refuse there: the budget can be compared without retraining."""
+    table = {}
+    for budget in budgets:
+        td, tp = scope_thresholds(p, y, domain, ruled, budget)
+        refused = np.where(domain, p < td, p < tp) | ruled
+        table[str(budget)] = {"threshold_domain": td, "threshold_plain": tp,
+                              "refusal": float(refused[y == 0].mean()), "false_refusal": float(refused[y == 1].mean())}
+    return table
 
 
 def nid_thresholds(p: np.ndarray, y: np.ndarray, pcov: np.ndarray) -> tuple[float, float]:
@@ -264,11 +312,13 @@ def training_data(without: str | None = None) -> tuple[list[dict], list[str], li
 def train(retriever, check: bool = False, without: str | None = None,
           false_refusal_budget: float = MAX_FALSE_REFUSAL_RATE, scope_l2: float | None = None,
           text_weight: float = TEXT_WEIGHT, nid_text_weight: float = NID_TEXT_WEIGHT,
-          neighbour_weight: float = NEIGHBOUR_WEIGHT, nid_neighbour_weight: float = NID_NEIGHBOUR_WEIGHT) -> dict:
+          neighbour_weight: float = NEIGHBOUR_WEIGHT, nid_neighbour_weight: float = NID_NEIGHBOUR_WEIGHT,
+          folds_by_set: bool = FOLDS_BY_SET) -> dict:
     """Fit the models; ``without``: leave that training set out and report the figures on it; ``scope_l2``: the
     scope model's L2 strength instead of ``L2["scope"]``; ``text_weight``: the character n-gram model's weight
     (0: none), ``nid_text_weight`` the coverage model's, ``neighbour_weight`` and ``nid_neighbour_weight`` the
-    nearest training questions' (0: none) — the last five to compare settings."""
+    nearest training questions' (0: none) — the last five to compare settings; ``folds_by_set``: cross-validate
+    with each set whole in one fold (:func:`set_folds`) instead of random folds per question."""
     scope.check_weights(text_weight, neighbour_weight)
     scope.check_weights(nid_text_weight, nid_neighbour_weight)
     l2 = {**L2, **({"scope": scope_l2} if scope_l2 else {})}
@@ -277,6 +327,7 @@ def train(retriever, check: bool = False, without: str | None = None,
     feats = question_features(retriever, questions)
     cov = np.array([r["expected_coverage"] for r in rows])
     y_scope = (cov != "out_of_scope").astype(float)
+    groups = np.array([r["set"] for r in rows]) if folds_by_set else None
     f_in, f_out, f_unc = (question_features(retriever, qs) for qs in (syn_in, syn_out, syn_unc))
     domain = np.array([f.domain_term for f in feats])
     ruled = _rules(retriever, questions)
@@ -294,7 +345,8 @@ def train(retriever, check: bool = False, without: str | None = None,
     nid_labels = np.concatenate([y_nid, extra[1]])
     nid_vectors = (np.stack([f.embedding for f, i in zip(feats, ins) if i]),
                    np.stack([f.embedding for f in f_in + f_unc]))
-    cv = cross_val(x, y_nid, L2["nid"], extra, nid_texts, nid_text_weight, nid_vectors, nid_neighbour_weight)
+    cv = cross_val(x, y_nid, L2["nid"], extra, nid_texts, nid_text_weight, nid_vectors, nid_neighbour_weight,
+                   None if groups is None else groups[ins])
     pcov = np.array([f.passage_coverage for f, i in zip(feats, ins) if i])
     t_nid, gate = nid_thresholds(cv, y_nid, pcov)
     marked = (cv >= t_nid) & (pcov < gate)
@@ -313,12 +365,13 @@ def train(retriever, check: bool = False, without: str | None = None,
         x = design(feats, names, emb)
         extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]), syn_labels)
         weights = (text_weight, neighbour_weight) if prefix == "scope" else (0.0, 0.0)
-        cv = cross_val(x, y_scope, l2[prefix], extra, texts, weights[0], vectors, weights[1])
+        cv = cross_val(x, y_scope, l2[prefix], extra, texts, weights[0], vectors, weights[1], groups)
         td, tp = scope_thresholds(cv, y_scope, domain, ruled, false_refusal_budget)
         refused = np.where(domain, cv < td, cv < tp) | ruled
         report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
                                 "false_refusal": float(refused[y_scope == 1].mean()),
-                                "threshold_domain": td, "threshold_plain": tp}
+                                "threshold_domain": td, "threshold_plain": tp,
+                                "other_budgets": budget_table(cv, y_scope, domain, ruled)}
         models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
 
@@ -399,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{NID_NEIGHBOUR_WEIGHT})")
     p.add_argument("--nid-text-weight", type=float, default=NID_TEXT_WEIGHT, metavar="W",
                    help=f"weight of the character n-gram model in p(not in documents) (default {NID_TEXT_WEIGHT})")
+    p.add_argument("--random-folds", action="store_true",
+                   help="cross-validate with random folds per question instead of whole sets (before model 9)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
@@ -406,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     report = train(Retriever.from_settings(settings), check=args.check, without=args.without,
                    false_refusal_budget=args.false_refusal_budget, scope_l2=args.scope_l2,
                    text_weight=args.text_weight, nid_text_weight=args.nid_text_weight,
-                   neighbour_weight=args.neighbour_weight, nid_neighbour_weight=args.nid_neighbour_weight)
+                   neighbour_weight=args.neighbour_weight, nid_neighbour_weight=args.nid_neighbour_weight,
+                   folds_by_set=not args.random_folds)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0

@@ -51,7 +51,7 @@ IN_SCOPE_UNFLAGGED = [
 ]
 
 OUT_OF_SCOPE = ["寝違えた首の痛みを和らげる方法は？", "北海道のおすすめの温泉は？", "札幌市の起業支援補助金の申請方法"]
-ANSWERED = ["大学が受けられる助成の形は？", "GPUノードは最大いくつ確保できますか", "GENIACの審査で重視される点",
+ANSWERED = ["大学が受けられる助成の形は？", "GPUノードは最大いくつ確保できますか", "GENIACの採択はどんな基準で決まりますか",
             "全体の日程を知りたい", "締切はいつ？"]
 NOT_IN_DOCUMENTS = ["申請書類はUSBメモリで提出してもいいですか？", "採択後、事務局との定例ミーティングは月に何回ありますか",
                     "補助金の振込先口座はどう登録しますか"]
@@ -286,17 +286,16 @@ def _answered_marked_nid(s: dict) -> float:
     return row.get("not_in_documents", 0) / sum(row.values())
 
 
-# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 8
-BLIND_GATES = {"scope_blind9.jsonl": (450, 0.94, 0.025, 0.8, 0.05)}
+# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 9
+BLIND_GATES = {"scope_blind10.jsonl": (459, 0.95, 0.02, 0.85, 0.03)}
 
 
 @pytest.mark.parametrize("name", BLIND_GATES)
 def test_blind_set_gate(offline_assistant, name):
-    """The product keeps generalising: figures on a blind set nothing was tuned on (docs/evaluation.md, "Eighth
-    attempt"). Model 8 on blind9 (written before model 8 was chosen): refusal 0.949, false refusals 4 of 194,
-    not-in-documents recall 0.818, answered marked 5 of 128 (model 7: 0.848, 3 of 194, 0.803, 11 of 128). The floors
-    sit just below; the issue's refusal target (0.97) and false-refusal target (0.02; 4 of 194 is 0.021) are not
-    reached and these floors do not hide that."""
+    """The product keeps generalising: figures on a blind set nothing was tuned on (docs/evaluation.md, "Ninth
+    attempt"). Model 9 on blind10 (written before model 9 was trained): refusal 0.955, false refusals 3 of 215,
+    not-in-documents recall 0.882, answered marked 2 of 147 (model 8: 0.967, 3 of 215, 0.853, 4 of 147). The floors
+    sit just below; the issue's refusal target (0.97) is not reached and these floors do not hide that."""
     n, refusal, false_refusal, nid_recall, marked = BLIND_GATES[name]
     s = _run(offline_assistant, f"evals/datasets/{name}")
     assert s["n"] == n and s["errors"] == 0
@@ -311,9 +310,10 @@ def test_blind_set_gate(offline_assistant, name):
                                                       ("evals/datasets/scope_blind5.jsonl", None, 0.86),
                                                       ("evals/datasets/scope_blind6.jsonl", None, 0.87),
                                                       ("evals/datasets/scope_blind7.jsonl", None, 0.87),
-                                                      ("evals/datasets/scope_blind8.jsonl", None, 0.86)])
+                                                      ("evals/datasets/scope_blind8.jsonl", None, 0.86),
+                                                      ("evals/datasets/scope_blind9.jsonl", None, 0.9)])
 def test_earlier_held_out_sets_stay_right(offline_assistant, path, split, min_refusal):
-    """The dev set's held-out half, the fresh set and blind4–blind8 were held out by earlier methods and are
+    """The dev set's held-out half, the fresh set and blind4–blind9 were held out by earlier methods and are
     training sets of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no
     longer fits them, not generalisation (the blind set's gate does that)."""
     s = _run(offline_assistant, path, split=split)
