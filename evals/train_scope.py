@@ -105,9 +105,10 @@ NID_NEIGHBOUR_WEIGHT = 0.2
 #: training sets out, stays within that of the model without it at 0.7 (without: recall 0.674, 52 of 772
 #: answered marked; with, 0.7: 0.689, 27; 0.75: 0.723, 34; 0.8: 0.754, 54) (docs/evaluation.md, "Sixth attempt").
 MIN_NID_RECALL = 0.75
-#: Cross-validation folds keep each hand-written set whole (since model 9; random per question before). Sets
-#: written in parallel share phrasings, so with random folds a question's near-twin from another writer is often in
-#: training, and the neighbours' out-of-fold opinions — hence the thresholds — came out lenient.
+#: Cross-validation folds keep each hand-written set whole (since model 9; random per question before). A writer's
+#: questions share phrasings, so with random folds a question's siblings from its own set were in training and the
+#: neighbours' out-of-fold opinions — hence the thresholds — came out lenient. (Sets written in one round from one
+#: brief may still land in different folds; folds by round would be stricter.)
 FOLDS_BY_SET = True
 
 
@@ -184,6 +185,8 @@ def set_folds(groups: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     """The fold of each row such that all rows of a group (a set) share one: the largest group first into the fold
     with the fewest rows so far (ties: the lower fold; groups of one size by name) — deterministic."""
     names, counts = np.unique(np.asarray(groups, dtype=str), return_counts=True)
+    if len(names) < 2:
+        raise ValueError("folds by set need at least two sets")
     load = np.zeros(folds)
     fold_of: dict[str, int] = {}
     for i in sorted(range(len(names)), key=lambda i: (-counts[i], names[i])):
@@ -214,10 +217,8 @@ def cross_val(x: np.ndarray, y: np.ndarray, l2: float, extra: tuple[np.ndarray, 
     if vectors is not None:
         assert len(vectors[0]) == len(y) and len(vectors[1]) == (0 if extra is None else len(extra[1]))
     out = np.zeros(len(y))
-    for k in range(FOLDS):
+    for k in np.unique(folds):  # with fewer sets than FOLDS, fewer folds
         tr, te = folds != k, folds == k
-        if not te.any():  # fewer sets than folds
-            continue
         xt, yt = x[tr], y[tr]
         if extra is not None:
             xt, yt = np.vstack([xt, extra[0]]), np.concatenate([yt, extra[1]])

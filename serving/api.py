@@ -43,7 +43,7 @@ from serving.knowledge import KnowledgeError
 from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 from serving.web.limits import BodySizeLimit
 from serving.web.service import WebService
-from serving.web.streaming import history_turn, sse_events
+from serving.web.streaming import history_turn, offered_now, sse_events
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +268,7 @@ def create_app(
         rows = await run_in_threadpool(service.storage.session_turns, sid, conversation_id[:100])
         if not rows:
             raise ApiError(404, "この会話は見つかりませんでした。", f"no conversation {conversation_id!r} in this session")
-        active = {int(e["id"]): e for e in await run_in_threadpool(service.storage.list_curated, "active")}
+        active = await run_in_threadpool(offered_now, service.storage, rows)
         return {"conversation_id": conversation_id,
                 "turns": [history_turn(r, service.documents, active) for r in rows]}
 

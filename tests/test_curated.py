@@ -435,8 +435,15 @@ def test_a_reopened_conversation_offers_approved_answers_as_they_are_now(server)
             return [(x["id"], x["answer"]) for x in turn["answer"]["view"]["related"]]
 
         assert offered() == [(cid, ANSWER)]
-        service.storage.update_curated(cid, 1, "a", question=QUESTION, answer="改訂後の回答です。",
+        edited = "GENIACの一括確保で確保できるGPUノード数の上限は？"
+        service.storage.update_curated(cid, 1, "a", question=edited, answer="改訂後の回答です。",
                                        citations=[{"doc": DOC, "quote": QUOTE}], programme="geniac")
+        assert offered() == [(cid, "改訂後の回答です。")]
+        (turn,) = c.get(f"/api/conversations/{conversation}").json()["turns"]
+        assert turn["answer"]["view"]["related"][0]["question"] == edited
+        service.storage.set_curated_status(cid, "stale", "a")
+        assert offered() == []  # stale: not offered until staff confirm it again
+        service.storage.set_curated_status(cid, "active", "a")
         assert offered() == [(cid, "改訂後の回答です。")]
         service.storage.set_curated_status(cid, "retired", "a")
         assert offered() == []
@@ -675,3 +682,8 @@ def test_koubo_ask_serves_approved_answers_like_the_web_app(index_settings, tmp_
     assert main(["ask", NEAR_MISS, "--backend", "offline"]) == 0
     out = capsys.readouterr().out
     assert "関連する事務局回答" in out and f"ID {cid}" in out
+    # a file that is not a database: said in Japanese, and the documents answer
+    db.write_bytes(b"not a database" * 100)
+    assert main(["ask", PARAPHRASE, "--json", "--backend", "offline"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["curated_id"] is None and "資料だけから回答します" in captured.err

@@ -30,6 +30,11 @@ def test_quantised_rows_are_unit_vectors_in_int8_with_a_scale_per_row():
     assert scale[0] == pytest.approx(0.8 / 127)
     assert q[1].tolist() == [0, 0, 0] and scale[1] > 0  # a zero vector stays zero, no division by zero
     assert np.linalg.norm(q[2] * scale[2]) == pytest.approx(1.0, abs=0.01)
+    # a row too small to normalise in float32 is a zero row; a non-finite one is refused
+    q, scale = quantise(np.array([[1e-300, 0.0, 0.0]]))
+    assert q[0].tolist() == [0, 0, 0] and scale[0] > 0
+    with pytest.raises(ValueError):
+        quantise(np.array([[np.nan, 1.0, 0.0]]))
 
 
 def test_per_row_scales_keep_cosines_of_real_sized_embeddings_close():

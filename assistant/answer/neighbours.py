@@ -8,11 +8,12 @@ vote of prior for each side; the opinion is the logit of that vote. It is combin
 space (:func:`assistant.answer.scope.blend`).
 
 The memory is the unit embeddings of the training questions, quantised to int8 with one scale per row
-(``vector ≈ q · scale``, the row's largest component mapped to ±127; cosine error about 0.002 at most for the
-384-dimensional embeddings, 388 bytes a question) with their labels, stored in the scope model file. (A file written
-before the per-row scales, model 8, holds ``vector ≈ q / 127`` and still loads.) In memory the rows are
-held dequantised (float32); one query costs one matrix-vector product over them (~10,000 × 384: a few milliseconds on
-a busy 2-core machine) and a partial sort. Read-only after loading: safe to share between threads.
+(``vector ≈ q · scale``, the row's largest component mapped to ±127; cosine error under 0.003 for the
+384-dimensional embeddings; 388 bytes a question) with their labels, stored in the scope model file. (A file written
+before the per-row scales, model 8, holds ``vector ≈ q / 127`` and still loads.) In memory the rows are held
+dequantised (float32); one query costs one matrix-vector product over them (~12,000 × 384 for model 9's scope
+memory: a few milliseconds on a busy 2-core machine) and a partial sort. Read-only after loading: safe to share
+between threads.
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ _LEVELS = 127.0
 
 def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unit-normalised rows of ``vectors`` as (int8 rows, float32 scale per row): ``q · scale`` ≈ the unit vector,
-    each row's largest component at ±127 (a zero row stays zero, scale 1/127)."""
+    each row's largest component at ±127 (a zero row, or one too small to normalise in float32, stays zero with
+    scale 1/127). Raises ValueError for a non-finite value (a broken embedding must not enter the memory)."""
     v = np.asarray(vectors, dtype=np.float64)
+    if not np.isfinite(v).all():
+        raise ValueError("vectors to remember must be finite")
     norms = np.linalg.norm(v, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    unit = v / norms
+    tiny = norms < np.finfo(np.float32).tiny
+    norms[tiny] = 1.0
+    unit = np.where(tiny, 0.0, v / norms)
     peak = np.abs(unit).max(axis=1, keepdims=True) if unit.size else np.ones((len(unit), 1))
     scale = np.where(peak > 0, peak, 1.0) / _LEVELS
     q = np.clip(np.rint(unit / scale), -_LEVELS, _LEVELS).astype(np.int8)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import sqlite3
 import sys
 import textwrap
 
 from assistant.domain.config import load_settings
 from assistant.domain.schema import Answer
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +33,8 @@ def add_curated_option(p: argparse.ArgumentParser) -> None:
 def make_assistant(backend: str, curated: bool = True):  # type: ignore[no-untyped-def]
     """The CLI's composition root for answering: build the index if it is missing, then open the Assistant; with
     ``curated``, approved answers (事務局回答) in the app's SQLite file come first, as in the web app (an absent file
-    means none: the CLI does not create one)."""
+    means none: the CLI does not create one; opening an existing file brings its schema up to date, as the web app
+    does; a file that cannot be read is reported and the documents answer alone)."""
     # Deferred so that `koubo --help` and light commands (calc) do not load chromadb, LangChain and the models
     # (start-up cost, not a cycle; docs/architecture.md).
     from assistant.answer.engine import Assistant
@@ -42,9 +47,16 @@ def make_assistant(backend: str, curated: bool = True):  # type: ignore[no-untyp
     assistant = Assistant.from_settings(settings, backend=backend)  # type: ignore[arg-type]
     if curated and settings.sqlite_path.is_file():
         from serving.curated import StorageCuratedIndex
-        from serving.storage import Storage
+        from serving.storage import Storage, StorageError
 
-        assistant = assistant.with_curated(StorageCuratedIndex(Storage(settings.sqlite_path)))
+        try:
+            storage = Storage(settings.sqlite_path)
+        except (sqlite3.Error, StorageError, OSError):
+            log.exception("cannot open %s; answering without curated answers", settings.sqlite_path)
+            print(f"注意: 事務局回答のデータベース（{settings.sqlite_path}）を読み込めなかったため、資料だけから回答します。"
+                  "ファイルを確認するか、--no-curated を付けて実行してください。", file=sys.stderr)
+        else:
+            assistant = assistant.with_curated(StorageCuratedIndex(storage))
     return assistant
 
 

@@ -50,6 +50,14 @@ def sse_events(service: WebService, question: str, history: list[dict[str, str]]
         yield sse("error", {"message": STREAM_ERROR_MESSAGE, "detail": f"internal error: {type(exc).__name__}"})
 
 
+def offered_now(storage: Any, rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The approved answers offered under the stored ``rows`` that are still active, by id: one primary-key read
+    per offered id (never the whole table)."""
+    ids = {int(x["id"]) for r in rows for x in (r.get("answer") or {}).get("related_curated") or []}
+    current = {i: storage.get_curated(i) for i in sorted(ids)}
+    return {i: row for i, row in current.items() if row is not None and row.get("status") == "active"}
+
+
 def history_turn(row: dict[str, Any], documents: dict[str, Any],
                  active_curated: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     """A stored turn as the web UI reopens it: the question and the final event's answer fields. With
