@@ -51,8 +51,9 @@ def make_assistant(backend: str, curated: bool = True):  # type: ignore[no-untyp
 
         try:
             storage = Storage(settings.sqlite_path)
-        except (sqlite3.Error, StorageError, OSError):
-            log.exception("cannot open %s; answering without curated answers", settings.sqlite_path)
+        except (sqlite3.Error, StorageError, OSError) as exc:  # the cause for developers, no traceback in a CLI
+            log.warning("cannot open %s (%s: %s); answering without curated answers", settings.sqlite_path,
+                        type(exc).__name__, exc)
             print(f"注意: 事務局回答のデータベース（{settings.sqlite_path}）を読み込めなかったため、資料だけから回答します。"
                   "ファイルを確認するか、--no-curated を付けて実行してください。", file=sys.stderr)
         else:
