@@ -190,8 +190,9 @@ def set_folds(groups: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     load = np.zeros(folds)
     fold_of: dict[str, int] = {}
     for i in sorted(range(len(names)), key=lambda i: (-counts[i], names[i])):
-        fold_of[str(names[i])] = int(np.argmin(load))
-        load[fold_of[str(names[i])]] += counts[i]
+        fold = int(np.argmin(load))
+        fold_of[str(names[i])] = fold
+        load[fold] += counts[i]
     return np.array([fold_of[str(g)] for g in groups], dtype=int)
 
 
@@ -252,17 +253,20 @@ def scope_thresholds(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np
     return best[1], best[2]
 
 
+def thresholds_at(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray,
+                  budget: float) -> dict[str, float]:
+    """The thresholds :func:`scope_thresholds` chooses within ``budget`` and what they refuse on the same
+    cross-validated ``p``: the share of out-of-scope rows (refusal) and of in-scope rows (false refusal)."""
+    td, tp = scope_thresholds(p, y, domain, ruled, budget)
+    refused = np.where(domain, p < td, p < tp) | ruled
+    return {"refusal": float(refused[y == 0].mean()), "false_refusal": float(refused[y == 1].mean()),
+            "threshold_domain": td, "threshold_plain": tp}
+
+
 def budget_table(p: np.ndarray, y: np.ndarray, domain: np.ndarray, ruled: np.ndarray,
                  budgets: tuple[float, ...] = (0.01, 0.015, 0.02, 0.025)) -> dict[str, dict[str, float]]:
-    """For each false-refusal budget, the thresholds :func:`scope_thresholds` would choose on the same
-    cross-validated ``p`` and what they refuse there: the budget can be compared without retraining."""
-    table = {}
-    for budget in budgets:
-        td, tp = scope_thresholds(p, y, domain, ruled, budget)
-        refused = np.where(domain, p < td, p < tp) | ruled
-        table[str(budget)] = {"threshold_domain": td, "threshold_plain": tp,
-                              "refusal": float(refused[y == 0].mean()), "false_refusal": float(refused[y == 1].mean())}
-    return table
+    """:func:`thresholds_at` for each budget: the budget can be compared without retraining."""
+    return {str(budget): thresholds_at(p, y, domain, ruled, budget) for budget in budgets}
 
 
 def nid_thresholds(p: np.ndarray, y: np.ndarray, pcov: np.ndarray) -> tuple[float, float]:
@@ -367,14 +371,11 @@ def train(retriever, check: bool = False, without: str | None = None,
         extra = (np.vstack([design(f_in, names, emb), design(f_out, names, emb)]), syn_labels)
         weights = (text_weight, neighbour_weight) if prefix == "scope" else (0.0, 0.0)
         cv = cross_val(x, y_scope, l2[prefix], extra, texts, weights[0], vectors, weights[1], groups)
-        td, tp = scope_thresholds(cv, y_scope, domain, ruled, false_refusal_budget)
-        refused = np.where(domain, cv < td, cv < tp) | ruled
-        report["cv"][prefix] = {"refusal": float(refused[y_scope == 0].mean()),
-                                "false_refusal": float(refused[y_scope == 1].mean()),
-                                "threshold_domain": td, "threshold_plain": tp,
-                                "other_budgets": budget_table(cv, y_scope, domain, ruled)}
+        chosen = thresholds_at(cv, y_scope, domain, ruled, false_refusal_budget)
+        report["cv"][prefix] = {**chosen, "other_budgets": budget_table(cv, y_scope, domain, ruled)}
         models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
-                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array([td, tp]))
+                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb,
+                          np.array([chosen["threshold_domain"], chosen["threshold_plain"]]))
 
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name),
                                      "trained_docs": trained_documents(retriever)}
