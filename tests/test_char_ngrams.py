@@ -44,12 +44,16 @@ def test_any_input_costs_a_bounded_pass(tiny):
     assert tiny.logit("GENIAC\ud800の補助率") == pytest.approx(tiny.logit("GENIAC\ufffdの補助率"))
 
 
-def test_combine_weights_the_two_opinions_in_logit_space():
-    assert scope.combine(0.7, 5.0, 0.0) == pytest.approx(0.7)
-    assert scope.combine(0.7, 2.0, 1.0) == pytest.approx(1 / (1 + math.exp(-2.0)))
-    assert scope.combine(0.5, 2.0, 0.5) == pytest.approx(1 / (1 + math.exp(-1.0)))
-    assert scope.combine(0.3, -1.0, 0.5) < scope.combine(0.3, 1.0, 0.5)
-    assert scope.combine(0.0, -1e9, 0.5) < 1e-20 and scope.combine(1.0, 1e9, 0.5) == pytest.approx(1.0)
+def _with_text(p: float, text_logit: float, text_weight: float) -> float:
+    return scope.blend(p, [(text_logit, text_weight)])
+
+
+def test_blend_weights_the_text_opinion_in_logit_space():
+    assert _with_text(0.7, 5.0, 0.0) == pytest.approx(0.7)
+    assert _with_text(0.7, 2.0, 1.0) == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert _with_text(0.5, 2.0, 0.5) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert _with_text(0.3, -1.0, 0.5) < _with_text(0.3, 1.0, 0.5)
+    assert _with_text(0.0, -1e9, 0.5) < 1e-20 and _with_text(1.0, 1e9, 0.5) == pytest.approx(1.0)
 
 
 def test_shipped_model_carries_the_text_models():
@@ -73,7 +77,7 @@ def test_a_model_file_without_the_text_model_still_loads(tiny):
     assert old.p_not_in_documents(f) == pytest.approx(model.nid.probability(f))
     with_text = scope.ScopeModel.from_arrays({**arrays, **tiny.to_arrays("text"), "text_weight": np.array(0.5)})
     assert with_text.p_in_scope(f, True) == pytest.approx(
-        scope.combine(model.scope.probability(f), tiny.logit("GENIACの補助率"), 0.5))
+        _with_text(model.scope.probability(f), tiny.logit("GENIACの補助率"), 0.5))
     # another embedder: the lexical fallback alone, whatever the text model says
     assert with_text.p_in_scope(f, False) == pytest.approx(model.lexical.probability(f))
     # no question, no opinion (a Features built without one is not pushed towards either side)
@@ -82,7 +86,7 @@ def test_a_model_file_without_the_text_model_still_loads(tiny):
     with_nid_text = scope.ScopeModel.from_arrays({**arrays, **tiny.to_arrays("nid_text"),
                                                   "nid_text_weight": np.array(0.25)})
     assert with_nid_text.p_not_in_documents(f) == pytest.approx(
-        scope.combine(model.nid.probability(f), tiny.logit("GENIACの補助率"), 0.25))
+        _with_text(model.nid.probability(f), tiny.logit("GENIACの補助率"), 0.25))
 
 
 

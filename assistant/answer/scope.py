@@ -351,12 +351,6 @@ def check_weights(*weights: float) -> None:
         raise ValueError(f"opinion weights must be in [0, 1) and sum to less than 1: {weights}")
 
 
-def combine(p: float, text_logit: float, text_weight: float) -> float:
-    """sigmoid((1 − w)·logit(p) + w·text_logit): the embedding model's probability and the character n-gram
-    model's opinion, weighted in logit space."""
-    return blend(p, ((text_logit, text_weight),))
-
-
 def _opinions(f: Features, ngrams: CharNgramModel | None, ngram_weight: float, neighbours: NeighbourModel | None,
               neighbour_weight: float) -> list[tuple[float, float]]:
     """The (logit, weight) opinions heard besides a logistic model: the character n-gram model's of the question
