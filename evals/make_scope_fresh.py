@@ -394,6 +394,9 @@ BEFORE_BLIND9 = BEFORE_BLIND7 + ("scope_blind7.jsonl", "scope_train7a.jsonl", "s
 #: The sets every set written with blind10 (scope_blind10 and scope_train9a/b/c) is checked against, oldest first.
 BEFORE_BLIND10 = BEFORE_BLIND9 + ("scope_train8a.jsonl", "scope_train8b.jsonl", "scope_train8c.jsonl",
                                   "scope_blind9.jsonl")
+#: The sets every set written with blind11 (scope_blind11 and scope_train10a/b/c) is checked against, oldest first.
+BEFORE_BLIND11 = BEFORE_BLIND10 + ("scope_train9a.jsonl", "scope_train9b.jsonl", "scope_train9c.jsonl",
+                                   "scope_blind10.jsonl")
 
 
 def mark_bare(rows: list[dict], bare: frozenset[str]) -> list[dict]:
