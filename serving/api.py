@@ -42,6 +42,7 @@ from serving.http_deps import (
 from serving.knowledge import KnowledgeError
 from serving.web.app import CSS, HEAD, HtmlLangMiddleware, build_ui
 from serving.web.limits import BodySizeLimit
+from serving.web.locale import fixed_locale_i18n
 from serving.web.service import WebService
 from serving.web.streaming import history_turn, offered_now, sse_events
 
@@ -342,8 +343,9 @@ def create_app(
 
     if mount_ui:
         blocks = build_ui(service)
+        # Gradio's own strings (upload prompts, "Loading"…) in Japanese whatever the browser's language.
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=CSS, head=HEAD,
-                                  theme=gr.themes.Soft())
+                                  theme=gr.themes.Soft(), i18n=fixed_locale_i18n())
         app.add_middleware(HtmlLangMiddleware)
     return app
 
