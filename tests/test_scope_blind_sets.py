@@ -1,7 +1,8 @@
 """The scope sets written by helpers — blind sets (evals/datasets/scope_blind4.jsonl, scope_blind5.jsonl,
 scope_blind6.jsonl, scope_blind7.jsonl, scope_blind8.jsonl,
-scope_blind9.jsonl, scope_blind10.jsonl) and training sets by new writers (scope_train6a/b/c.jsonl,
-scope_train7a/b/c.jsonl, scope_train8a/b/c.jsonl, scope_train9a/b/c.jsonl) — are what their generators write and
+scope_blind9.jsonl, scope_blind10.jsonl, scope_blind11.jsonl) and training sets by new writers
+(scope_train6a/b/c.jsonl, scope_train7a/b/c.jsonl, scope_train8a/b/c.jsonl, scope_train9a/b/c.jsonl,
+scope_train10a/b/c.jsonl) — are what their generators write and
 meet the issue's numbers. Integrity only: no model or engine runs on them here (each blind set is scored by the lead;
 docs/evaluation.md says how often)."""
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.make_scope_fresh import BEFORE_BLIND7, BEFORE_BLIND9, BEFORE_BLIND10, near_duplicates
+from evals.make_scope_fresh import BEFORE_BLIND7, BEFORE_BLIND9, BEFORE_BLIND10, BEFORE_BLIND11, near_duplicates
 
 # set name → the sets written before it (its generator refuses near-duplicates of these)
 BLIND_SETS = {
@@ -28,15 +29,17 @@ BLIND_SETS = {
                               "scope_train7c.jsonl"),
     "blind9": BEFORE_BLIND9,
     "blind10": BEFORE_BLIND10,
+    "blind11": BEFORE_BLIND11,
 }
 
 
-# training sets written in parallel with blind6 (blind7, blind9, blind10), against the same earlier sets (for training only;
+# training sets written in parallel with blind6 (blind7, blind9, blind10, blind11), against the same earlier sets (for training only;
 # near-duplicates of the blind set are dropped by evals/train_scope.py, not refused here)
 TRAINING_SETS = {**{name: BLIND_SETS["blind6"] for name in ("train6a", "train6b", "train6c")},
                  **{name: BLIND_SETS["blind7"] for name in ("train7a", "train7b", "train7c")},
                  **{name: BLIND_SETS["blind9"] for name in ("train8a", "train8b", "train8c")},
-                 **{name: BLIND_SETS["blind10"] for name in ("train9a", "train9b", "train9c")}}
+                 **{name: BLIND_SETS["blind10"] for name in ("train9a", "train9b", "train9c")},
+                 **{name: BLIND_SETS["blind11"] for name in ("train10a", "train10b", "train10c")}}
 ALL_SETS = {**BLIND_SETS, **TRAINING_SETS}
 
 
@@ -74,10 +77,10 @@ def test_counts_and_kinds(name):
     assert all(r["out_of_scope"] == (r["expected_coverage"] == "out_of_scope") for r in rows)
 
 
-@pytest.mark.parametrize("name", ["blind7", "blind8", "blind9", "blind10", "train8a", "train8b", "train8c",
-                                  "train9a", "train9b", "train9c"])
+@pytest.mark.parametrize("name", ["blind7", "blind8", "blind9", "blind10", "blind11", "train8a", "train8b",
+                                  "train8c", "train9a", "train9b", "train9c", "train10a", "train10b", "train10c"])
 def test_sets_mark_their_bare_questions(name):
-    """The ``bare`` rows of blind7–10, train8a/b/c and train9a/b/c are in scope and name no programme (the class scope model 6
+    """The ``bare`` rows of blind7–11, train8a/b/c, train9a/b/c and train10a/b/c are in scope and name no programme (the class scope model 6
     refused)."""
     names = re.compile(r"GENIAC|NEDO|METI|基盤モデル|計算資源|計算リソース|GPUノード|AI計算基盤|整備補助|経産省|経済産業省",
                        re.IGNORECASE)
