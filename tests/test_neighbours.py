@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.answer import scope
-from assistant.answer.neighbours import NeighbourModel, quantise
+from assistant.answer.neighbours import SHARED, NeighbourModel, quantise, shared_arrays
 from evals import train_scope
 
 
@@ -113,6 +113,37 @@ def test_arrays_round_trip_through_a_model_file():
     queries = vectors[:5] + 0.05
     assert again.k == 7 and again.tau == 0.1
     assert np.array_equal(again.logits(queries), model.logits(queries))
+
+
+def test_memories_that_share_questions_store_each_row_once():
+    """The coverage memory holds mostly questions the scope memory holds: a model file keeps one copy of each row, and
+    each memory reads back exactly its own rows, in order, with its own labels."""
+    vectors, labels = _clusters()
+    scope_memory = NeighbourModel.fit(vectors, labels, k=7, tau=0.1)
+    extra = np.random.default_rng(5).normal(size=(6, vectors.shape[1]))
+    picked = np.array([3, 0, 11, 11, 40])  # out of order, one question twice
+    nid_memory = NeighbourModel.fit(np.vstack([vectors[picked], extra]), np.array([1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 0]),
+                                    k=3, tau=0.05)
+    arrays = shared_arrays({"neighbours": scope_memory, "nid_neighbours": nid_memory})
+    assert "neighbours_memory" not in arrays and "nid_neighbours_memory" not in arrays
+    assert len(arrays[SHARED]) == len(np.unique(np.vstack([vectors, extra]), axis=0))
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    buf.seek(0)
+    with np.load(buf, allow_pickle=False) as data:
+        stored = {k: data[k] for k in data.files}
+    queries = vectors[:9] + 0.05
+    for prefix, model in (("neighbours", scope_memory), ("nid_neighbours", nid_memory)):
+        again = NeighbourModel.from_arrays(stored, prefix)
+        assert np.array_equal(again.memory, model.memory) and np.array_equal(again.scale, model.scale)
+        assert np.array_equal(again.labels, model.labels) and (again.k, again.tau) == (model.k, model.tau)
+        assert np.array_equal(again.logits(queries), model.logits(queries))
+    rows = stored["nid_neighbours_rows"]
+    negative, past_the_end = rows.copy(), rows.copy()
+    negative[0], past_the_end[-1] = -1, len(arrays[SHARED])
+    for bad in (negative, past_the_end, rows[None, :], rows.astype(np.float64)):
+        with pytest.raises(ValueError, match="indices"):
+            NeighbourModel.from_arrays({**stored, "nid_neighbours_rows": bad}, "nid_neighbours")
 
 
 def test_blend_weighs_every_opinion_in_logit_space():

@@ -9,8 +9,10 @@ space (:func:`assistant.answer.scope.blend`).
 
 The memory is the unit embeddings of the training questions, quantised to int8 with one scale per row
 (``vector ≈ q · scale``, the row's largest component mapped to ±127; cosine error under 0.003 for the
-384-dimensional embeddings; 388 bytes a question) with their labels, stored in the scope model file. (A file written
-before the per-row scales, model 8, holds ``vector ≈ q / 127`` and still loads.) In memory the rows are held
+384-dimensional embeddings; 388 bytes a question) with their labels, stored in the scope model file. Since model 10
+the memories of one file share their rows (:func:`shared_arrays`): the coverage model's memory is mostly questions
+the scope model's memory holds too, and each row is stored once. (A file written before the per-row scales, model 8,
+holds ``vector ≈ q / 127``, and one of model 9 a memory of its own per model; both still load.) In memory the rows are held
 dequantised (float32); one query costs one matrix-vector product over them (~12,000 × 384 for model 9's scope
 memory: a few milliseconds on a busy 2-core machine) and a partial sort. Read-only after loading: safe to share
 between threads.
@@ -22,6 +24,8 @@ import numpy as np
 
 #: Largest int8 magnitude used.
 _LEVELS = 127.0
+#: The key of the rows the memories of one model file share (:func:`shared_arrays`).
+SHARED = "question_memory"
 
 
 def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -101,5 +105,38 @@ class NeighbourModel:
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> NeighbourModel:
-        return cls(data[f"{prefix}_memory"], data[f"{prefix}_labels"], int(data[f"{prefix}_k"]),
-                   float(data[f"{prefix}_tau"]), data.get(f"{prefix}_row_scale"))
+        """The memory ``prefix`` of a model file: its own rows (``{prefix}_memory``, before model 10) or indices into
+        the shared ones (``{prefix}_rows``, :func:`shared_arrays`)."""
+        if f"{prefix}_rows" in data:
+            rows = np.asarray(data[f"{prefix}_rows"])
+            shared = data[SHARED]
+            if rows.ndim != 1 or rows.dtype.kind not in "iu" or (len(rows) and not 0 <= rows.min() <= rows.max()
+                                                                  < len(shared)):
+                raise ValueError(f"{prefix}_rows must be indices of rows of {SHARED}")
+            memory, scale = shared[rows], data[f"{SHARED}_row_scale"][rows]
+        else:
+            memory, scale = data[f"{prefix}_memory"], data.get(f"{prefix}_row_scale")
+        return cls(memory, data[f"{prefix}_labels"], int(data[f"{prefix}_k"]), float(data[f"{prefix}_tau"]), scale)
+
+    @classmethod
+    def stored(cls, data: dict[str, np.ndarray], prefix: str) -> bool:
+        """Whether ``data`` (a model file's arrays) holds the memory ``prefix`` in either layout."""
+        return f"{prefix}_rows" in data or f"{prefix}_memory" in data
+
+
+def shared_arrays(models: dict[str, NeighbourModel]) -> dict[str, np.ndarray]:
+    """The arrays of several memories (prefix → model) with each distinct row stored once: the rows (int8 and scale)
+    in ``question_memory`` / ``question_memory_row_scale``, and per memory the indices of its rows
+    (``{prefix}_rows``) besides its labels, ``k`` and ``tau``. Deterministic: the distinct rows in sorted order."""
+    memory = np.vstack([m.memory for m in models.values()])
+    scale = np.concatenate([m.scale for m in models.values()]).astype(np.float32)
+    key = np.hstack([memory.view(np.uint8), scale[:, None].view(np.uint8)])  # a row is the same row when its bytes are
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1).astype(np.int32)
+    out = {SHARED: memory[first], f"{SHARED}_row_scale": scale[first]}
+    start = 0
+    for prefix, model in models.items():
+        own = {k: v for k, v in model.to_arrays(prefix).items() if k not in (f"{prefix}_memory", f"{prefix}_row_scale")}
+        out.update({**own, f"{prefix}_rows": inverse[start:start + len(model.labels)]})
+        start += len(model.labels)
+    return out
