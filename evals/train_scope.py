@@ -6,14 +6,15 @@
                                                        # print the figures on it (an estimate for unseen questions)
 
 Training data: the hand-written sets of ``TRAIN_SETS`` (both halves of scope_dev.jsonl, scope_fresh.jsonl and
-blind sets 3–9, each read as a held-out set before it became a tuning set; and twelve training sets written by
+blind sets 3–10, each read as a held-out set before it became a tuning set; and fifteen training sets written by
 new writers for training only, scope_train6a/b/c.jsonl, scope_train7a/b/c.jsonl — mostly in the bare phrasing of a
 helpdesk chat, naming no programme —, scope_train8a/b/c.jsonl — mostly out-of-scope questions in the grant
-world's or the AI world's own words — and scope_train9a/b/c.jsonl — both, by first-time applicants, consultants and
-foreign-affiliated companies) and the synthetic questions of evals/scope_synth.py,
+world's or the AI world's own words — and scope_train9a/b/c.jsonl, scope_train10a/b/c.jsonl — both, by first-time
+applicants, consultants, foreign-affiliated companies, readers of the news, large companies' back offices and ML
+engineers) and the synthetic questions of evals/scope_synth.py,
 whose topics are dropped when they occur in a question of a set held out (``BLIND_SETS``, or the set left out);
 hand-written questions that are near-duplicates of a held-out one are dropped too. Never the FAQ set, never
-evals/datasets/scope_blind10.jsonl. Everything is deterministic: a fixed fold assignment (each set whole in one
+evals/datasets/scope_blind11.jsonl. Everything is deterministic: a fixed fold assignment (each set whole in one
 fold), a convex objective solved by L-BFGS, thresholds chosen from cross-validated predictions on the hand-written
 rows (see docs/evaluation.md, "Scope and coverage").
 """
@@ -32,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 
 from assistant.answer import char_ngrams, guard, scope
 from assistant.answer.char_ngrams import CharNgramModel
-from assistant.answer.neighbours import NeighbourModel
+from assistant.answer.neighbours import SHARED, NeighbourModel, shared_arrays
 from assistant.domain.config import load_settings
 from assistant.retrieval.retriever import Retriever
 from corpus.ingest import ensure_index
@@ -49,10 +50,11 @@ TRAIN_SETS = ("scope_dev.jsonl", "scope_fresh.jsonl", "scope_blind3.jsonl", "sco
               "scope_blind6.jsonl", "scope_train7a.jsonl", "scope_train7b.jsonl", "scope_train7c.jsonl",
               "scope_blind7.jsonl", "scope_blind8.jsonl", "scope_train8a.jsonl", "scope_train8b.jsonl",
               "scope_train8c.jsonl", "scope_blind9.jsonl", "scope_train9a.jsonl", "scope_train9b.jsonl",
-              "scope_train9c.jsonl")
+              "scope_train9c.jsonl", "scope_blind10.jsonl", "scope_train10a.jsonl", "scope_train10b.jsonl",
+              "scope_train10c.jsonl")
 #: Blind sets: never trained on; their topics are removed from the synthetic data, and training questions that
 #: are near-duplicates of theirs (written in parallel by other writers) are dropped.
-BLIND_SETS = ("scope_blind10.jsonl",)
+BLIND_SETS = ("scope_blind11.jsonl",)
 MODEL_PATH = Path(scope.__file__).resolve().parent / scope.MODEL_FILE
 SEED = 13
 FOLDS = 5
@@ -68,8 +70,15 @@ L2 = {"scope": 100.0, "lexical": 300.0, "nid": 30.0}
 #: of the twenty-one sets out, 0.01: 0.886, 46/4214 (0.011); 0.015: 0.921, 58/4214 (0.014); 0.02: 0.941, 82/4214
 #: (0.019) — and the rule picks 0.02, but 0.02 and 0.015 refuse an answerable FAQ question (its p(in scope) 0.47 under
 #: domain thresholds of 0.52 and 0.51; 0.01's is 0.42) and the issue requires none: 0.01 (docs/evaluation.md,
-#: "Ninth attempt").
-MAX_FALSE_REFUSAL_RATE = 0.01
+#: "Ninth attempt"). 0.02 again since model 10: with twenty-five sets (whole-set folds, 5,257 in-scope questions)
+#: 0.01 → 0.886 refused, 0.0099 false refusals; 0.015 → 0.924, 0.0148; 0.02 → 0.944, 0.0200; 0.025 → 0.957, 0.0247 —
+#: the rule picks 0.02, and the FAQ set keeps no false refusal under it (the question above now at p 0.75 against a
+#: domain threshold of 0.48; "Tenth attempt").
+MAX_FALSE_REFUSAL_RATE = 0.02
+#: The stricter budget whose thresholds the model file also holds (``scope.Decision.borderline``): a question refused
+#: under the shipped thresholds but not under these sits where refusals cost in-scope questions most often, and its
+#: refusal asks the user to name the programme. 0.01: the budget model 9 shipped with.
+BORDERLINE_BUDGET = 0.01
 #: The character n-gram model (assistant/answer/char_ngrams.py) combined with the scope model in logit space:
 #: n-gram range, hashed width, inverse L2 strength C, and its weight. Chosen with the budget above by leaving each
 #: training set out (docs/evaluation.md, "Sixth attempt"); the weight 0.5 → 0.3 for model 7, the setting of
@@ -372,10 +381,13 @@ def train(retriever, check: bool = False, without: str | None = None,
         weights = (text_weight, neighbour_weight) if prefix == "scope" else (0.0, 0.0)
         cv = cross_val(x, y_scope, l2[prefix], extra, texts, weights[0], vectors, weights[1], groups)
         chosen = thresholds_at(cv, y_scope, domain, ruled, false_refusal_budget)
-        report["cv"][prefix] = {**chosen, "other_budgets": budget_table(cv, y_scope, domain, ruled)}
+        stricter = thresholds_at(cv, y_scope, domain, ruled, min(BORDERLINE_BUDGET, false_refusal_budget))
+        report["cv"][prefix] = {**chosen, "borderline": stricter, "other_budgets": budget_table(cv, y_scope, domain,
+                                                                                                ruled)}
         models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb,
-                          np.array([chosen["threshold_domain"], chosen["threshold_plain"]]))
+                          np.array([chosen["threshold_domain"], chosen["threshold_plain"],
+                                    stricter["threshold_domain"], stricter["threshold_plain"]]))
 
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name),
                                      "trained_docs": trained_documents(retriever)}
@@ -383,17 +395,18 @@ def train(retriever, check: bool = False, without: str | None = None,
         text = fit_text(texts[0] + texts[1], labels)
         arrays.update({**text.to_arrays("text"), "text_weight": np.array(text_weight)})
         report["text"] = {"weight": text_weight, "ngram": list(TEXT_NGRAM), "nonzero": len(arrays["text_index"])}
-    if neighbour_weight:
-        neighbours = fit_neighbours(np.vstack(vectors), labels)
-        arrays.update({**neighbours.to_arrays("neighbours"), "neighbours_weight": np.array(neighbour_weight)})
-        report["neighbours"] = {"weight": neighbour_weight, "k": neighbours.k, "tau": neighbours.tau,
-                                "memory": len(neighbours.labels)}
-    if nid_neighbour_weight:
-        nid_neighbours = fit_neighbours(np.vstack(nid_vectors), nid_labels)
-        arrays.update({**nid_neighbours.to_arrays("nid_neighbours"),
-                       "nid_neighbours_weight": np.array(nid_neighbour_weight)})
-        report["nid_neighbours"] = {"weight": nid_neighbour_weight, "k": nid_neighbours.k,
-                                    "tau": nid_neighbours.tau, "memory": len(nid_neighbours.labels)}
+    memories: dict[str, NeighbourModel] = {}
+    for prefix, weight, memory_vectors, memory_labels in (("neighbours", neighbour_weight, vectors, labels),
+                                                          ("nid_neighbours", nid_neighbour_weight, nid_vectors,
+                                                           nid_labels)):
+        if weight:
+            memories[prefix] = fit_neighbours(np.vstack(memory_vectors), memory_labels)
+            arrays[f"{prefix}_weight"] = np.array(weight)
+            report[prefix] = {"weight": weight, "k": memories[prefix].k, "tau": memories[prefix].tau,
+                              "memory": len(memory_labels)}
+    if memories:  # one copy of the rows the memories share (the coverage memory's in-scope questions)
+        arrays.update(shared_arrays(memories))
+        report["shared_memory_rows"] = len(arrays[SHARED])
     if nid_text_weight:
         nid_text = fit_text(nid_texts[0] + nid_texts[1], nid_labels)
         arrays.update({**nid_text.to_arrays("nid_text"), "nid_text_weight": np.array(nid_text_weight)})

@@ -51,13 +51,21 @@ IN_SCOPE_UNFLAGGED = [
 ]
 
 OUT_OF_SCOPE = ["寝違えた首の痛みを和らげる方法は？", "北海道のおすすめの温泉は？", "札幌市の起業支援補助金の申請方法"]
-# 「GENIACの審査基準を知りたい」 replaced 「GENIACの審査で重視される点」 (a near-duplicate in scope_train9a since model 9)
+# 「GENIACの審査基準を知りたい」 replaced 「GENIACの審査で重視される点」 (a near-duplicate in scope_train9a since model 9);
+# 「スケジュールをざっくり知りたい」 and 「日程は？」 replaced 「全体の日程を知りたい」 (a near-duplicate of an out-of-scope
+# question in scope_train10b since model 10, which refuses it)
 ANSWERED = ["大学が受けられる助成の形は？", "GPUノードは最大いくつ確保できますか", "GENIACの審査基準を知りたい",
-            "全体の日程を知りたい", "締切はいつ？"]
+            "スケジュールをざっくり知りたい", "日程は？", "締切はいつ？"]
 NOT_IN_DOCUMENTS = ["申請書類はUSBメモリで提出してもいいですか？", "採択後、事務局との定例ミーティングは月に何回ありますか",
                     "補助金の振込先口座はどう登録しますか"]
 #: Hand-picked questions the shipped model gets wrong, kept visible (strict: a fix shows up as XPASS).
-KNOWN_MISSES: dict[str, str] = {}  # question → why; model 6's three (bare questions naming no programme) fixed in model 7
+# Model 6's three (bare questions naming no programme) were fixed in model 7; model 10's budget (0.02, thresholds 0.48
+# with a programme word / 0.41 without) refuses terse bare schedule questions that model 9's (0.42 / 0.23) answered.
+KNOWN_MISSES: dict[str, str] = {
+    "スケジュールをざっくり知りたい": "terse bare question: p(in scope) 0.35 under model 10's threshold 0.48 (model 9: "
+                                      "0.34 under 0.42)",
+    "日程は？": "terse bare question: p(in scope) 0.40 under model 10's threshold 0.41 (model 9 answered: 0.41 over 0.23)",
+}
 
 
 def _dev_rows() -> list[dict]:
@@ -192,6 +200,35 @@ def test_offline_out_of_scope_is_a_refusal_without_passages(offline_assistant):
         assert "GENIAC" in ans.text  # says what the assistant covers
 
 
+def test_a_borderline_refusal_asks_for_the_programme(offline_assistant, make_llm_assistant, retriever):
+    """Refused under the shipped thresholds but above the stricter line the model file also holds (budget 0.01): the
+    refusal asks the user to name the programme, on both paths (the LLM is not called); a question far below keeps the
+    plain refusal. Both say what the assistant covers and cite nothing."""
+    from assistant.domain import prompts
+
+    llm_assistant, model = make_llm_assistant([])
+    for q, borderline in (("日程は？", True), ("北海道のおすすめの温泉は？", False)):
+        decision = _decide(retriever, q)
+        assert decision.coverage == "out_of_scope" and decision.borderline is borderline, decision
+        for ans in (offline_assistant.ask(q), llm_assistant.ask(q)):
+            assert ans.refused and ans.coverage == "out_of_scope" and not ans.citations and not ans.retrieved
+            assert ans.text == prompts.text("refusal_unsure" if borderline else "refusal_out_of_scope")
+            assert "GENIAC" in ans.text
+    assert model.seen == []
+
+
+def test_a_model_file_without_the_stricter_line_has_no_borderline_band(retriever):
+    arrays = scope.load_arrays()
+    assert len(arrays["scope_threshold"]) == 4 and len(arrays["lexical_threshold"]) == 4
+    before = scope.ScopeModel.from_arrays({**arrays, "scope_threshold": arrays["scope_threshold"][:2],
+                                           "lexical_threshold": arrays["lexical_threshold"][:2]})
+    q = "日程は？"
+    f = scope.features(retriever, q, retriever.search(q, retriever.settings.top_k))
+    now, then = scope.load_model().decide(f, retriever.store.embedder.name), before.decide(f, retriever.store.embedder.name)
+    assert now.coverage == then.coverage == "out_of_scope" and now.p_in_scope == then.p_in_scope
+    assert now.borderline and not then.borderline
+
+
 def test_offline_answered(offline_assistant):
     ans = offline_assistant.ask("GENIACの助成率は？")
     assert ans.coverage == "answered" and not ans.refused
@@ -287,16 +324,17 @@ def _answered_marked_nid(s: dict) -> float:
     return row.get("not_in_documents", 0) / sum(row.values())
 
 
-# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 9
-BLIND_GATES = {"scope_blind10.jsonl": (459, 0.95, 0.02, 0.85, 0.03)}
+# blind set → floors (refusal ≥, false refusals ≤, not-in-documents recall ≥, answered marked ≤), just below model 10
+BLIND_GATES = {"scope_blind11.jsonl": (465, 0.97, 0.02, 0.85, 0.02)}
 
 
 @pytest.mark.parametrize("name", BLIND_GATES)
 def test_blind_set_gate(offline_assistant, name):
-    """The product keeps generalising: figures on a blind set nothing was tuned on (docs/evaluation.md, "Ninth
-    attempt"). Model 9 on blind10 (written before model 9 was trained): refusal 0.955, false refusals 3 of 215,
-    not-in-documents recall 0.882, answered marked 2 of 147 (model 8: 0.967, 3 of 215, 0.853, 4 of 147). The floors
-    sit just below; the issue's refusal target (0.97) is not reached and these floors do not hide that."""
+    """The product keeps generalising: figures on a blind set nothing was tuned on (docs/evaluation.md, "Tenth
+    attempt"). Model 10 on blind11 (written before model 10 was trained): refusal 0.977, false refusals 2 of 205,
+    not-in-documents recall 0.885, answered marked 1 of 144 (model 9: 0.938, 0 of 205, 0.869, 1 of 144). The
+    floors are the issue's targets (refusal 0.97, false refusals 0.02) and just below the rest; model 10 clears the
+    refusal floor by one question."""
     n, refusal, false_refusal, nid_recall, marked = BLIND_GATES[name]
     s = _run(offline_assistant, f"evals/datasets/{name}")
     assert s["n"] == n and s["errors"] == 0
@@ -312,9 +350,10 @@ def test_blind_set_gate(offline_assistant, name):
                                                       ("evals/datasets/scope_blind6.jsonl", None, 0.87),
                                                       ("evals/datasets/scope_blind7.jsonl", None, 0.87),
                                                       ("evals/datasets/scope_blind8.jsonl", None, 0.86),
-                                                      ("evals/datasets/scope_blind9.jsonl", None, 0.9)])
+                                                      ("evals/datasets/scope_blind9.jsonl", None, 0.9),
+                                                      ("evals/datasets/scope_blind10.jsonl", None, 0.95)])
 def test_earlier_held_out_sets_stay_right(offline_assistant, path, split, min_refusal):
-    """The dev set's held-out half, the fresh set and blind4–blind9 were held out by earlier methods and are
+    """The dev set's held-out half, the fresh set and blind4–blind10 were held out by earlier methods and are
     training sets of the shipped model (evals/train_scope.py: TRAIN_SETS): these floors catch a retrain that no
     longer fits them, not generalisation (the blind set's gate does that)."""
     s = _run(offline_assistant, path, split=split)

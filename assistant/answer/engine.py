@@ -141,7 +141,8 @@ class Assistant:
                 verdict = guard.GuardResult("out_of_scope", decision.reason)
         if verdict.verdict != "ok":
             log.info("refused (%s): %s", verdict.verdict, verdict.reason)
-            key = "refusal_injection" if verdict.verdict == "injection" else "refusal_out_of_scope"
+            key = ("refusal_injection" if verdict.verdict == "injection"
+                   else "refusal_unsure" if decision is not None and decision.borderline else "refusal_out_of_scope")
             ans = Answer(question=question, text=prompts.text(key), refused=True, standalone_query=standalone,
                          backend="llm" if use_llm else "offline", timings_ms=timings, coverage="out_of_scope")
             yield StreamEvent(type="retrieved", passages=[])

@@ -136,6 +136,10 @@ class Decision:
     reason: str
     #: "Not in the documents" with confidence high enough that a calculator's result does not overrule it.
     certain: bool = False
+    #: Out of scope, but p(in scope) is above the stricter line the model file also holds (the thresholds a smaller
+    #: false-refusal budget chose): the band where refusals cost in-scope questions most often. The refusal then
+    #: asks the user to name the programme instead of only stating what the assistant covers.
+    borderline: bool = False
 
 
 def _model_key(text: str) -> str:
@@ -417,7 +421,7 @@ class ScopeModel:
         trained = frozenset(str(d) for d in np.atleast_1d(data.get("trained_docs", np.array([], dtype=str))))
 
         def neighbours(prefix: str) -> tuple[NeighbourModel | None, float]:
-            if f"{prefix}_memory" not in data:  # a model file from before model 8
+            if not NeighbourModel.stored(data, prefix):  # a model file from before model 8
                 return None, 0.0
             return NeighbourModel.from_arrays(data, prefix), float(data[f"{prefix}_weight"])
 
@@ -437,10 +441,15 @@ class ScopeModel:
         # by cross-validation; since model 7 the first is the higher: near-miss questions use those words too).
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
+        # The stricter line (since model 10; a file without it has no borderline band).
+        u_domain, u_plain = (*model.thresholds[2:4], threshold, threshold)[:2]
+        unsure = u_domain if f.domain_term else u_plain
         p_in = self.p_in_scope(f, same)
         if p_in < threshold:
             if f.added_coverage < ADDED_DOCUMENT_GATE:
-                return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}")
+                return Decision("out_of_scope", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}"
+                                + (f" (borderline: ≥ {unsure:.3f})" if p_in >= unsure else ""),
+                                borderline=p_in >= unsure)
             # The models know the shipped programmes only; a document added since holds this question's words.
             return Decision("answered", p_in, 0.0, f"p(in scope) {p_in:.3f} < {threshold:.3f}, but a document "
                             f"added after training holds {f.added_coverage:.2f} of its words")
