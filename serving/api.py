@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from assistant.domain.config import Settings
 from assistant.domain.validation import check_inquiry, check_question
@@ -137,6 +138,8 @@ class RestoreRequest(BaseModel):
 
 #: Room for the multipart boundaries and form fields around an uploaded file.
 UPLOAD_ENVELOPE_BYTES = 64 * 1024
+#: Responses smaller than this are sent uncompressed (compressing them saves little).
+GZIP_MINIMUM_BYTES = 1024
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -347,6 +350,9 @@ def create_app(
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=CSS, head=HEAD,
                                   theme=gr.themes.Soft(), i18n=fixed_locale_i18n())
         app.add_middleware(HtmlLangMiddleware)
+    # Outermost: compresses what the others wrote (the page embeds Gradio's config, ~400 kB with the Japanese strings
+    # for every locale, ~30 kB gzipped). Streamed events (text/event-stream) are left alone and flushed as they come.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     return app
 
 

@@ -49,6 +49,8 @@ def test_reads_the_compiled_locale_into_flat_keys(tmp_path):
     "var e={a:`x`;export{e as default};",
     "var e={};export{e as default};",  # no strings
     "var e=`x`;export{e as other};",
+    "var e={a:`\\u{110000}`};export{e as default};",  # past the last code point
+    "var e=" + "{a:" * 40 + "`x`" + "}" * 40 + ";export{e as default};",  # nested past MAX_DEPTH
 ])
 def test_an_unreadable_locale_is_logged_and_leaves_gradio_alone(tmp_path, caplog, ja):
     assets = _assets(tmp_path, ja or "")
@@ -85,3 +87,18 @@ def test_the_app_serves_without_the_locale(index_settings, offline_assistant, tm
     with TestClient(create_app(service.settings, service=service)) as c:
         assert c.get("/").status_code == 200
         assert c.get("/config").json()["i18n_translations"] is None
+
+
+def test_pages_are_compressed_and_streamed_answers_are_not(index_settings, offline_assistant, tmp_path):
+    """The page (Gradio's config with the strings for every locale) goes gzipped to a browser that accepts it; the
+    answer stream (Server-Sent Events) stays uncompressed, so each event reaches the browser as it is written."""
+    service = make_service(index_settings, offline_assistant, tmp_path / "db.sqlite3")
+    with TestClient(create_app(service.settings, service=service)) as c:
+        page = c.get("/", headers={"Accept-Encoding": "gzip"})
+        assert page.headers.get("content-encoding") == "gzip" and 'lang="ja"' in page.text
+        assert len(page.content) > 4 * int(page.headers["content-length"])  # decoded vs sent
+        assert "content-encoding" not in c.get("/", headers={"Accept-Encoding": "identity"}).headers
+        stream = c.post("/api/ask/stream", json={"question": "大企業の補助率は？"}, headers={"Accept-Encoding": "gzip"})
+        assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
+        assert "content-encoding" not in stream.headers
+        assert "event: final" in stream.text and "1/3" in stream.text

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 ASSETS = Path(gr.__file__).resolve().parent / "templates" / "frontend" / "assets"
 MAX_FILE_BYTES = 2_000_000  # the chunks are tens of kB; a bound on what is read whatever the package holds
+MAX_DEPTH = 16  # the locale's messages nest two or three levels
 # The locale map in Gradio's core chunk: "./lang/ja.json":()=>v(()=>import(`./ja-DL9AXTgr.js`),…
 _LOCALE_ENTRY = re.compile(r'"\./lang/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.json":\(\)=>[^`]{0,80}`\./([\w.-]{1,100}\.js)`')
 # Tokens of the literal subset; every alternative is linear (no nested quantifiers).
@@ -47,7 +48,10 @@ def _unescape(body: str) -> str:
     def one(m: re.Match[str]) -> str:
         e = m.group(1)
         if e[0] in "ux" and len(e) > 1:
-            return chr(int(e[1:].strip("{}"), 16))
+            code = int(e[1:].strip("{}"), 16)
+            if code > 0x10FFFF:
+                raise LocaleFileError(f"escape \\{e} is not a Unicode code point")
+            return chr(code)
         return _SIMPLE_ESCAPES.get(e, e)
 
     return _ESCAPE.sub(one, body)
@@ -73,7 +77,9 @@ class _Reader:
         if tok != value:
             raise LocaleFileError(f"expected {value!r} before offset {self.pos}, found {tok!r}")
 
-    def _value(self) -> object:
+    def _value(self, depth: int = 0) -> object:
+        if depth > MAX_DEPTH:
+            raise LocaleFileError(f"objects nested deeper than {MAX_DEPTH} before offset {self.pos}")
         kind, tok = self._next()
         if kind == "tpl":
             if "${" in tok:
@@ -93,7 +99,7 @@ class _Reader:
                     raise LocaleFileError(f"unexpected key {tok!r} before offset {self.pos}")
                 key = _unescape(tok[1:-1]) if kind == "str" else tok
                 self._expect(":")
-                obj[key] = self._value()
+                obj[key] = self._value(depth + 1)
                 kind, tok = self._next()
                 if tok == ",":
                     kind, tok = self._next()
@@ -176,7 +182,7 @@ def fixed_locale_i18n(lang: str = "ja", assets: Path = ASSETS) -> gr.I18n | None
     try:
         strings = builtin_strings(lang, assets)
         locales = sorted(set(locale_files(assets)) | {"en"})
-    except (OSError, UnicodeDecodeError, LocaleFileError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # LocaleFileError and UnicodeDecodeError are ValueErrors
         log.error("Gradio's built-in UI strings stay in the browser's language: cannot read its %r locale from %s: %s",
                   lang, assets, exc)
         return None
