@@ -384,10 +384,12 @@ def train(retriever, check: bool = False, without: str | None = None,
         stricter = thresholds_at(cv, y_scope, domain, ruled, min(BORDERLINE_BUDGET, false_refusal_budget))
         report["cv"][prefix] = {**chosen, "borderline": stricter, "other_budgets": budget_table(cv, y_scope, domain,
                                                                                                 ruled)}
+        # [domain, plain, borderline domain, borderline plain]; the two searches are joint, so the stricter line
+        # is clamped to lie at or below the shipped one (a band, possibly empty, never inverted).
+        thresholds = [chosen["threshold_domain"], chosen["threshold_plain"]]
+        thresholds += [min(stricter[f"threshold_{g}"], t) for g, t in zip(("domain", "plain"), thresholds)]
         models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
-                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb,
-                          np.array([chosen["threshold_domain"], chosen["threshold_plain"],
-                                    stricter["threshold_domain"], stricter["threshold_plain"]]))
+                          scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array(thresholds))
 
     arrays: dict[str, np.ndarray] = {"embedder": np.array(retriever.store.embedder.name),
                                      "trained_docs": trained_documents(retriever)}

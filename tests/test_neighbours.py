@@ -144,6 +144,10 @@ def test_memories_that_share_questions_store_each_row_once():
     for bad in (negative, past_the_end, rows[None, :], rows.astype(np.float64)):
         with pytest.raises(ValueError, match="indices"):
             NeighbourModel.from_arrays({**stored, "nid_neighbours_rows": bad}, "nid_neighbours")
+    without_scales = {k: v for k, v in stored.items() if k != f"{SHARED}_row_scale"}
+    for broken in (without_scales, {**stored, f"{SHARED}_row_scale": stored[f"{SHARED}_row_scale"][:-1]}):
+        with pytest.raises(ValueError, match="needs"):
+            NeighbourModel.from_arrays(broken, "neighbours")
 
 
 def test_blend_weighs_every_opinion_in_logit_space():

@@ -38,6 +38,14 @@ log = logging.getLogger(__name__)
 BackendChoice = Literal["auto", "offline", "llm"]
 
 
+def _refusal_key(verdict: guard.GuardResult, decision: scope.Decision | None) -> str:
+    """The prompt text of a refusal: an injection's, a borderline one's (the scope model was unsure: it asks for the
+    programme's name), or the plain out-of-scope one."""
+    if verdict.verdict == "injection":
+        return "refusal_injection"
+    return "refusal_unsure" if decision is not None and decision.borderline else "refusal_out_of_scope"
+
+
 class Assistant:
     def __init__(
         self,
@@ -141,9 +149,8 @@ class Assistant:
                 verdict = guard.GuardResult("out_of_scope", decision.reason)
         if verdict.verdict != "ok":
             log.info("refused (%s): %s", verdict.verdict, verdict.reason)
-            key = ("refusal_injection" if verdict.verdict == "injection"
-                   else "refusal_unsure" if decision is not None and decision.borderline else "refusal_out_of_scope")
-            ans = Answer(question=question, text=prompts.text(key), refused=True, standalone_query=standalone,
+            ans = Answer(question=question, text=prompts.text(_refusal_key(verdict, decision)), refused=True,
+                         standalone_query=standalone,
                          backend="llm" if use_llm else "offline", timings_ms=timings, coverage="out_of_scope")
             yield StreamEvent(type="retrieved", passages=[])
             yield self._final(ans, t_start)

@@ -109,11 +109,13 @@ class NeighbourModel:
         the shared ones (``{prefix}_rows``, :func:`shared_arrays`)."""
         if f"{prefix}_rows" in data:
             rows = np.asarray(data[f"{prefix}_rows"])
-            shared = data[SHARED]
+            shared, shared_scale = data.get(SHARED), data.get(f"{SHARED}_row_scale")
+            if shared is None or shared_scale is None or np.shape(shared_scale) != (len(shared),):
+                raise ValueError(f"{prefix}_rows needs {SHARED} and one {SHARED}_row_scale per row")
             if rows.ndim != 1 or rows.dtype.kind not in "iu" or (len(rows) and not 0 <= rows.min() <= rows.max()
                                                                   < len(shared)):
                 raise ValueError(f"{prefix}_rows must be indices of rows of {SHARED}")
-            memory, scale = shared[rows], data[f"{SHARED}_row_scale"][rows]
+            memory, scale = shared[rows], shared_scale[rows]
         else:
             memory, scale = data[f"{prefix}_memory"], data.get(f"{prefix}_row_scale")
         return cls(memory, data[f"{prefix}_labels"], int(data[f"{prefix}_k"]), float(data[f"{prefix}_tau"]), scale)

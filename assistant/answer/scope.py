@@ -441,9 +441,10 @@ class ScopeModel:
         # by cross-validation; since model 7 the first is the higher: near-miss questions use those words too).
         t_domain, t_plain = model.thresholds[:2]
         threshold = t_domain if f.domain_term else t_plain
-        # The stricter line (since model 10; a file without it has no borderline band).
-        u_domain, u_plain = (*model.thresholds[2:4], threshold, threshold)[:2]
-        unsure = u_domain if f.domain_term else u_plain
+        # The stricter line, entries 3–4 since model 10 (none before: no borderline band).
+        unsure = threshold
+        if len(model.thresholds) >= 4:
+            unsure = min(model.thresholds[2] if f.domain_term else model.thresholds[3], threshold)
         p_in = self.p_in_scope(f, same)
         if p_in < threshold:
             if f.added_coverage < ADDED_DOCUMENT_GATE:
