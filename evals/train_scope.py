@@ -384,10 +384,10 @@ def train(retriever, check: bool = False, without: str | None = None,
         stricter = thresholds_at(cv, y_scope, domain, ruled, min(BORDERLINE_BUDGET, false_refusal_budget))
         report["cv"][prefix] = {**chosen, "borderline": stricter, "other_budgets": budget_table(cv, y_scope, domain,
                                                                                                 ruled)}
-        # [domain, plain, borderline domain, borderline plain]; the two searches are joint, so the stricter line
-        # is clamped to lie at or below the shipped one (a band, possibly empty, never inverted).
-        thresholds = [chosen["threshold_domain"], chosen["threshold_plain"]]
-        thresholds += [min(stricter[f"threshold_{g}"], t) for g, t in zip(("domain", "plain"), thresholds)]
+        # [domain, plain, borderline domain, borderline plain] (ScopeModel.decide keeps the band at or below the
+        # shipped line whatever the file holds).
+        thresholds = [chosen[f"threshold_{g}"] for g in ("domain", "plain")]
+        thresholds += [stricter[f"threshold_{g}"] for g in ("domain", "plain")]
         models[prefix] = (fit(np.vstack([x, extra[0]]), labels, l2[prefix]),
                           scope.SCALAR_NAMES if prefix == "scope" else scope.LEXICAL, emb, np.array(thresholds))
 

@@ -167,7 +167,11 @@ def locale_files(assets: Path = ASSETS) -> dict[str, Path]:
 
 def builtin_strings(lang: str = "ja", assets: Path = ASSETS) -> dict[str, str]:
     """Gradio's built-in front-end strings for ``lang`` as flat dotted keys (``upload_text.drop_file`` → text)."""
-    files = locale_files(assets)
+    return _strings(locale_files(assets), lang)
+
+
+def _strings(files: dict[str, Path], lang: str) -> dict[str, str]:
+    """:func:`builtin_strings` from the locale map ``files`` already read."""
     if lang not in files:
         raise LocaleFileError(f"Gradio ships no {lang!r} locale (it has {', '.join(sorted(files))})")
     strings = _flatten(_Reader(_read(files[lang])).default_export())
@@ -180,8 +184,9 @@ def builtin_strings(lang: str = "ja", assets: Path = ASSETS) -> dict[str, str]:
 def fixed_locale_i18n(lang: str = "ja", assets: Path = ASSETS) -> gr.I18n | None:
     """A ``gr.I18n`` giving every browser locale Gradio's built-in ``lang`` strings; None (logged) if unreadable."""
     try:
-        strings = builtin_strings(lang, assets)
-        locales = sorted(set(locale_files(assets)) | {"en"})
+        files = locale_files(assets)  # the core chunk is read once
+        strings = _strings(files, lang)
+        locales = sorted(set(files) | {"en"})
     except (OSError, ValueError, RecursionError) as exc:  # LocaleFileError and UnicodeDecodeError are ValueErrors
         log.error("Gradio's built-in UI strings stay in the browser's language: cannot read its %r locale from %s: %s",
                   lang, assets, exc)
